@@ -1,0 +1,8 @@
+/**
+ * Types, run states and API shapes shared by the Tributary pipelines plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './runStates';
+export * from './api';

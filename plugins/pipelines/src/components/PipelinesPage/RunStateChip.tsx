@@ -1,0 +1,25 @@
+import Chip from '@mui/material/Chip';
+import { RunState } from '@tributary/plugin-pipelines-common';
+
+const STATE_COLORS: Record<
+  RunState,
+  'default' | 'info' | 'success' | 'error' | 'warning'
+> = {
+  queued: 'default',
+  running: 'info',
+  succeeded: 'success',
+  failed: 'error',
+  aborted: 'warning',
+  skipped: 'default',
+  unknown: 'default',
+};
+
+/** A pipeline's latest run state; "no runs" when there is none yet. */
+export function RunStateChip(props: { state?: RunState }) {
+  if (!props.state) {
+    return <Chip size="small" variant="outlined" label="no runs" />;
+  }
+  return (
+    <Chip size="small" color={STATE_COLORS[props.state]} label={props.state} />
+  );
+}

@@ -1,0 +1,1 @@
+export { PipelinesContent, PipelinesPage } from './PipelinesPage';
