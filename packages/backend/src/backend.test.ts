@@ -51,7 +51,9 @@ describe('the Tributary backend', () => {
 
     await backend.start();
     try {
-      const readiness = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+      const readiness = await fetch(
+        `${baseUrl}/.backstage/health/v1/readiness`,
+      );
       expect(readiness.status).toBe(200);
 
       const anonymous = await fetch(`${baseUrl}/api/pipelines/v1/pipelines`);

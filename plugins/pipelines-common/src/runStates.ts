@@ -20,6 +20,7 @@ export type RunState = (typeof RUN_STATES)[number];
 /** @public */
 export function isRunState(value: unknown): value is RunState {
   return (
-    typeof value === 'string' && (RUN_STATES as readonly string[]).includes(value)
+    typeof value === 'string' &&
+    (RUN_STATES as readonly string[]).includes(value)
   );
 }

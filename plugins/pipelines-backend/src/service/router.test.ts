@@ -5,7 +5,7 @@ import { DatabasePipelinesStore } from '../store/DatabasePipelinesStore';
 import {
   createStoreTestDatabases,
   databaseServiceFor,
-} from '../store/testDatabases';
+} from '../__testUtils__/testDatabases';
 import { createRouter } from './router';
 
 jest.setTimeout(60_000);

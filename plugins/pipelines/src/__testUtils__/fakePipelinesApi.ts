@@ -1,0 +1,46 @@
+import {
+  ListPipelinesQuery,
+  ListPipelinesResponse,
+  Pipeline,
+} from '@tributary/plugin-pipelines-common';
+import { PipelinesApi } from '../api';
+
+export function examplePipeline(
+  name: string,
+  overrides: Partial<Pipeline> = {},
+): Pipeline {
+  return {
+    id: `luigi:${name}`,
+    source: 'luigi',
+    namespace: 'luigi://central',
+    name,
+    firstSeenAt: '2026-11-01T00:00:00.000Z',
+    lastSeenAt: '2026-11-02T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** Serves pages of a fixed list, filtering like the backend does. */
+export function fakePipelinesApi(pipelines: Pipeline[]): PipelinesApi & {
+  listPipelines: jest.Mock<
+    Promise<ListPipelinesResponse>,
+    [ListPipelinesQuery?]
+  >;
+} {
+  return {
+    listPipelines: jest.fn(async (query: ListPipelinesQuery = {}) => {
+      const offset = query.offset ?? 0;
+      const limit = query.limit ?? 50;
+      const search = query.search?.toLowerCase();
+      const matching = pipelines.filter(
+        p => !search || p.id.toLowerCase().includes(search),
+      );
+      return {
+        items: matching.slice(offset, offset + limit),
+        totalCount: matching.length,
+        offset,
+        limit,
+      };
+    }),
+  };
+}
