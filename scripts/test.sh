@@ -14,6 +14,8 @@ rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
 
 # --- PostgreSQL 15 on 127.0.0.1, on a port of its own ---------------------------
+# runuser and PostgreSQL tools live in sbin folders that a minimal PATH lacks.
+export PATH="$PATH:/usr/sbin:/sbin"
 PG_BIN=/usr/lib/postgresql/15/bin
 if [[ ! -x "$PG_BIN/pg_ctl" ]]; then
   echo "tributary: installing PostgreSQL 15 (Debian package)"
