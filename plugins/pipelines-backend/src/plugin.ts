@@ -2,8 +2,21 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { createRouter } from './service/router';
+import { readDurationFromConfig } from '@backstage/config';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { OpenLineageIngestor } from './ingest/OpenLineageIngestor';
+import { OpenLineageValidator } from './ingest/OpenLineageValidator';
+import { WriteBatcher } from './ingest/WriteBatcher';
+import { LineageService } from './lineage/LineageService';
+import {
+  DEFAULT_RAW_EVENT_RETENTION,
+  RawEventRetention,
+} from './service/RawEventRetention';
+import { createRouter, DEFAULT_MAX_EVENT_BYTES } from './service/router';
 import { DatabasePipelinesStore } from './store/DatabasePipelinesStore';
+
+/** Topic of Backstage's events service that carries OpenLineage events. */
+export const OPENLINEAGE_EVENTS_TOPIC = 'openlineage';
 
 /**
  * The Tributary pipelines backend plugin.
@@ -17,12 +30,83 @@ export const pipelinesPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        events: eventsServiceRef,
       },
-      async init({ config, database, httpRouter, logger }) {
+      async init({
+        config,
+        database,
+        httpAuth,
+        httpRouter,
+        logger,
+        scheduler,
+        events,
+      }) {
         const store = await DatabasePipelinesStore.create({ database });
-        httpRouter.use(await createRouter({ store, config, logger }));
+        const lineage = LineageService.create({ store, logger });
+        const batcher = WriteBatcher.create({
+          store,
+          logger,
+          onCommitted: writes => lineage.addCommittedWrites(writes),
+        });
+        const ingestor = OpenLineageIngestor.create({
+          validator: OpenLineageValidator.create(),
+          batcher,
+          logger,
+          maxEventBytes:
+            config.getOptionalNumber('pipelines.ingest.maxEventBytes') ??
+            DEFAULT_MAX_EVENT_BYTES,
+        });
+
+        await events.subscribe({
+          id: 'pipelines-openlineage',
+          topics: [OPENLINEAGE_EVENTS_TOPIC],
+          async onEvent({ eventPayload }) {
+            const [result] = await ingestor.ingest([eventPayload], {
+              checkSizes: true,
+            });
+            if (result.status === 'rejected') {
+              logger.warn(
+                `Rejected OpenLineage event from topic '${OPENLINEAGE_EVENTS_TOPIC}': ${JSON.stringify(
+                  result.problems,
+                )}`,
+              );
+            }
+          },
+        });
+
+        await RawEventRetention.start({
+          store,
+          scheduler,
+          logger,
+          retention: config.has('pipelines.events.retention')
+            ? readDurationFromConfig(config, {
+                key: 'pipelines.events.retention',
+              })
+            : DEFAULT_RAW_EVENT_RETENTION,
+        });
+        await scheduler.scheduleTask({
+          id: 'pipelines-refresh-lineage-graph',
+          // Each replica keeps its own graph, so each refreshes it.
+          scope: 'local',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          fn: () => lineage.refresh(),
+        });
+
+        httpRouter.use(
+          await createRouter({
+            store,
+            ingestor,
+            lineage,
+            httpAuth,
+            config,
+            logger,
+          }),
+        );
       },
     });
   },

@@ -25,6 +25,10 @@ export interface Pipeline {
   lastSeenAt: string;
   latestRunState?: RunState;
   latestRunAt?: string;
+  /** OpenLineage parent job, e.g. the DAG of a task. */
+  parentPipelineId?: string;
+  /** Owners as the source names them, before mapping to catalog refs. */
+  sourceOwners?: string[];
 }
 
 /** @public */
@@ -54,3 +58,148 @@ export interface ListPipelinesQuery {
 export const LIST_PIPELINES_DEFAULT_LIMIT = 50;
 /** @public */
 export const LIST_PIPELINES_MAX_LIMIT = 500;
+
+/**
+ * A run of a pipeline: a task instance, workflow instance, execution or
+ * OpenLineage run. `partition` is its nominal (logical) time.
+ *
+ * @public
+ */
+export interface Run {
+  id: string;
+  pipelineId: string;
+  parentRunId?: string;
+  partition?: string;
+  partitionEnd?: string;
+  state: RunState;
+  sourceState?: string;
+  attempt?: number;
+  queuedAt?: string;
+  startedAt?: string;
+  endedAt?: string;
+  errorMessage?: string;
+  externalUrl?: string;
+  updatedAt: string;
+}
+
+/** @public */
+export interface ListRunsResponse {
+  items: Run[];
+  totalCount: number;
+  offset: number;
+  limit: number;
+}
+
+/** @public */
+export interface DatasetField {
+  name: string;
+  type?: string;
+  description?: string;
+}
+
+/**
+ * A dataset named per OpenLineage naming; its id is `<namespace>/<name>`.
+ *
+ * @public
+ */
+export interface Dataset {
+  id: string;
+  namespace: string;
+  name: string;
+  platform?: string;
+  description?: string;
+  schema?: DatasetField[];
+  owner?: string;
+  sourceOwners?: string[];
+  entityRef?: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  lastWrittenAt?: string;
+  lastWrittenByRun?: string;
+}
+
+/** A pipeline as it appears next to a dataset. @public */
+export interface PipelineSummary {
+  id: string;
+  name: string;
+  title?: string;
+  owner?: string;
+  latestRunState?: RunState;
+  latestRunAt?: string;
+}
+
+/** @public */
+export interface DatasetDetails extends Dataset {
+  /** Pipelines that write it. */
+  producers: PipelineSummary[];
+  /** Pipelines that read it. */
+  consumers: PipelineSummary[];
+}
+
+/** @public */
+export interface ListDatasetsResponse {
+  items: Dataset[];
+  totalCount: number;
+  offset: number;
+  limit: number;
+}
+
+/** One input column of one output column. @public */
+export interface ColumnLineageEntry {
+  datasetId: string;
+  field: string;
+  inputDatasetId: string;
+  inputField: string;
+  transformations?: unknown[];
+}
+
+/** @public */
+export interface QualityResult {
+  runId: string;
+  datasetId: string;
+  assertion: string;
+  column?: string;
+  success: boolean;
+  partition?: string;
+  observedAt: string;
+}
+
+/** @public */
+export type LineageDirection = 'upstream' | 'downstream' | 'both';
+
+/** @public */
+export interface LineageNode {
+  /** `pipeline:<id>` or `dataset:<id>`. */
+  key: string;
+  kind: 'pipeline' | 'dataset';
+  id: string;
+  name: string;
+  depth: number;
+  owner?: string;
+  latestRunState?: RunState;
+}
+
+/** @public */
+export interface LineageEdge {
+  from: string;
+  to: string;
+}
+
+/** @public */
+export interface LineageResponse {
+  root: string;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  /** Per node key: neighbours left out because its fan-out passed `limit`. */
+  omitted: Record<string, { upstream?: number; downstream?: number }>;
+  /** True when the walk stopped at the node cap before reaching `depth`. */
+  truncated: boolean;
+}
+
+/** Per-event outcome of a batch ingest. @public */
+export interface IngestEventResult {
+  index: number;
+  status: 'accepted' | 'rejected';
+  statusCode: number;
+  problems?: Array<{ path: string; message: string }>;
+}

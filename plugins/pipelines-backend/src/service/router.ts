@@ -1,17 +1,32 @@
 import {
+  HttpAuthService,
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { LIST_PIPELINES_MAX_LIMIT } from '@tributary/plugin-pipelines-common';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  LIST_PIPELINES_MAX_LIMIT,
+  RUN_STATES,
+} from '@tributary/plugin-pipelines-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
+import { LineageService } from '../lineage/LineageService';
 import { PipelinesStore } from '../store/PipelinesStore';
 import { parseListPipelinesQuery } from './parseListPipelinesQuery';
+import { parseQuery } from './queryParameters';
+
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_LINEAGE_DEPTH = 50;
 
 export interface RouterOptions {
   store: PipelinesStore;
+  ingestor: OpenLineageIngestor;
+  lineage: LineageService;
+  httpAuth: HttpAuthService;
   config: RootConfigService;
   logger: LoggerService;
 }
@@ -19,26 +34,28 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, config, logger } = options;
+  const { store, ingestor, lineage, httpAuth, config, logger } = options;
   const maxPageSize =
     config.getOptionalNumber('pipelines.api.maxPageSize') ??
     LIST_PIPELINES_MAX_LIMIT;
+  const maxEventBytes =
+    config.getOptionalNumber('pipelines.ingest.maxEventBytes') ??
+    DEFAULT_MAX_EVENT_BYTES;
+  const maxBatchBytes =
+    config.getOptionalNumber('pipelines.ingest.maxBatchBytes') ??
+    DEFAULT_MAX_BATCH_BYTES;
+
+  const paging = {
+    offset: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER },
+    limit: { type: 'integer', min: 1, max: maxPageSize },
+  } as const;
 
   const router = Router();
-  router.use(express.json());
 
   router.get('/v1/pipelines', async (req, res) => {
-    const query = parseListPipelinesQuery(
-      req.query as Record<string, unknown>,
-      maxPageSize,
-    );
+    const query = parseListPipelinesQuery(req.query, maxPageSize);
     const page = await store.listPipelines(query);
-    res.json({
-      items: page.items,
-      totalCount: page.totalCount,
-      offset: query.offset,
-      limit: query.limit,
-    });
+    res.json({ ...page, offset: query.offset, limit: query.limit });
   });
 
   router.get('/v1/pipelines/:id', async (req, res) => {
@@ -48,6 +65,167 @@ export async function createRouter(
     }
     res.json(pipeline);
   });
+
+  router.get('/v1/pipelines/:id/runs', async (req, res) => {
+    const query = parseQuery(req.query, {
+      ...paging,
+      from: { type: 'time' },
+      to: { type: 'time' },
+      state: { type: 'enum', values: RUN_STATES },
+    });
+    if (!(await store.getPipeline(req.params.id))) {
+      throw new NotFoundError(`No pipeline with id '${req.params.id}'`);
+    }
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? Math.min(DEFAULT_PAGE_SIZE, maxPageSize);
+    const page = await store.listRuns({
+      pipelineId: req.params.id,
+      offset,
+      limit,
+      from: query.from,
+      to: query.to,
+      state: query.state,
+    });
+    res.json({ ...page, offset, limit });
+  });
+
+  router.get('/v1/runs/:runId', async (req, res) => {
+    const run = await store.getRun(req.params.runId);
+    if (!run) {
+      throw new NotFoundError(`No run with id '${req.params.runId}'`);
+    }
+    res.json(run);
+  });
+
+  router.get('/v1/datasets', async (req, res) => {
+    const query = parseQuery(req.query, {
+      ...paging,
+      search: { type: 'string' },
+      platform: { type: 'string' },
+    });
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? Math.min(DEFAULT_PAGE_SIZE, maxPageSize);
+    const page = await store.listDatasets({ ...query, offset, limit });
+    res.json({ ...page, offset, limit });
+  });
+
+  router.get('/v1/datasets/:id', async (req, res) => {
+    const dataset = await store.getDataset(req.params.id);
+    if (!dataset) {
+      throw new NotFoundError(`No dataset with id '${req.params.id}'`);
+    }
+    res.json(dataset);
+  });
+
+  router.get('/v1/datasets/:id/column-lineage', async (req, res) => {
+    const query = parseQuery(req.query, { field: { type: 'string' } });
+    if (!(await store.getDataset(req.params.id))) {
+      throw new NotFoundError(`No dataset with id '${req.params.id}'`);
+    }
+    res.json({
+      items: await store.listColumnLineage(req.params.id, query.field),
+    });
+  });
+
+  router.get('/v1/datasets/:id/quality', async (req, res) => {
+    const query = parseQuery(req.query, { limit: paging.limit });
+    if (!(await store.getDataset(req.params.id))) {
+      throw new NotFoundError(`No dataset with id '${req.params.id}'`);
+    }
+    res.json({
+      items: await store.listQualityResults(
+        req.params.id,
+        query.limit ?? DEFAULT_PAGE_SIZE,
+      ),
+    });
+  });
+
+  router.get('/v1/lineage', async (req, res) => {
+    const query = parseQuery(req.query, {
+      node: { type: 'string' },
+      direction: {
+        type: 'enum',
+        values: ['upstream', 'downstream', 'both'] as const,
+      },
+      depth: { type: 'integer', min: 0, max: MAX_LINEAGE_DEPTH },
+      limit: { type: 'integer', min: 1, max: 1000 },
+    });
+    if (!query.node) {
+      throw new InputError(
+        "Query parameter 'node' is required: pipeline:<id> or dataset:<id>",
+      );
+    }
+    if (!/^(pipeline|dataset):./.test(query.node)) {
+      throw new InputError(
+        `Query parameter 'node' must be pipeline:<id> or dataset:<id>, got '${query.node}'`,
+      );
+    }
+    res.json(
+      await lineage.query({
+        node: query.node,
+        direction: query.direction ?? 'both',
+        depth: query.depth ?? 3,
+        limit: query.limit ?? 100,
+      }),
+    );
+  });
+
+  // OpenLineage ingest. Both the plugin's own paths and those of the stock
+  // OpenLineage HTTP transport (`<url>/api/v1/lineage`) with url = the plugin's.
+  const requireService: express.RequestHandler = async (req, _res, next) => {
+    try {
+      await httpAuth.credentials(req, { allow: ['service'] });
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+  const singleEventParser = express.json({ limit: maxEventBytes });
+  const batchParser = express.json({ limit: maxBatchBytes });
+
+  router.post(
+    ['/v1/lineage', '/api/v1/lineage'],
+    requireService,
+    singleEventParser,
+    async (req, res) => {
+      // The body parser has already enforced the size limit.
+      const [result] = await ingestor.ingest([req.body]);
+      if (result.status === 'accepted') {
+        res.status(201).json({ status: 'accepted' });
+        return;
+      }
+      res.status(result.statusCode).json({
+        error: {
+          name: 'InputError',
+          message: `Invalid OpenLineage event: ${result
+            .problems!.map(p => `${p.path}: ${p.message}`)
+            .join('; ')}`,
+        },
+        problems: result.problems,
+        response: { statusCode: result.statusCode },
+      });
+    },
+  );
+
+  router.post(
+    ['/v1/lineage/batch', '/api/v1/lineage/batch'],
+    requireService,
+    batchParser,
+    async (req, res) => {
+      if (!Array.isArray(req.body)) {
+        throw new InputError(
+          'A lineage batch must be a JSON array of OpenLineage events',
+        );
+      }
+      const results = await ingestor.ingest(req.body, { checkSizes: true });
+      const accepted = results.filter(r => r.status === 'accepted').length;
+      res.status(200).json({
+        accepted,
+        rejected: results.length - accepted,
+        results,
+      });
+    },
+  );
 
   router.use(MiddlewareFactory.create({ config, logger }).error());
   return router;

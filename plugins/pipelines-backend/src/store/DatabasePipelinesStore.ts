@@ -2,22 +2,94 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { isRunState, Pipeline } from '@tributary/plugin-pipelines-common';
+import {
+  ColumnLineageEntry,
+  Dataset,
+  DatasetDetails,
+  DatasetField,
+  isRunState,
+  Pipeline,
+  PipelineSummary,
+  QualityResult,
+  Run,
+} from '@tributary/plugin-pipelines-common';
 import { Knex } from 'knex';
 import {
+  ListDatasetsOptions,
   ListPipelinesOptions,
+  ListRunsOptions,
+  NodeSummaries,
+  Page,
   PipelinesPage,
   PipelinesStore,
   PipelineUpsert,
+  StoredLineageEdge,
 } from './PipelinesStore';
+import { emptyStoreWrites, StoreWrites } from './StoreWrites';
+import { mergeStoreWrites } from './mergeWrites';
+import { lineageKey } from '../lineage/lineageKeys';
 
 const migrationsDir = resolvePackagePath(
   '@tributary/plugin-pipelines-backend',
   'migrations',
 );
 
-/** Rows per statement: stays under SQLite's bound-parameter limit. */
-const UPSERT_CHUNK_SIZE = 200;
+/** Rows per statement: stays well under SQLite's and PostgreSQL's parameter limits. */
+const CHUNK_SIZE = 200;
+/** Ids per `where in` list. */
+const IN_LIST_SIZE = 500;
+
+type DbTime = Date | string | number;
+
+/** Knex answers timestamps as Date (PostgreSQL) or epoch millis (SQLite). */
+export function toIsoTimestamp(value: DbTime): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new Error(`Stored timestamp '${value}' is not a valid date`);
+  }
+  return date.toISOString();
+}
+
+function optionalIso(value: DbTime | null | undefined): string | undefined {
+  return value === null || value === undefined
+    ? undefined
+    : toIsoTimestamp(value);
+}
+
+function parseJsonArray<T>(text: string | null | undefined): T[] | undefined {
+  if (!text) return undefined;
+  const parsed = JSON.parse(text);
+  return Array.isArray(parsed) ? (parsed as T[]) : undefined;
+}
+
+function chunks<T>(rows: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) {
+    result.push(rows.slice(i, i + size));
+  }
+  return result;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, match => `\\${match}`);
+}
+
+/** SQL for the earlier / later of the stored and the incoming value. */
+function minOf(table: string, column: string): string {
+  return `case when excluded.${column} is null then ${table}.${column} when ${table}.${column} is null then excluded.${column} when excluded.${column} < ${table}.${column} then excluded.${column} else ${table}.${column} end`;
+}
+function maxOf(table: string, column: string): string {
+  return `case when excluded.${column} is null then ${table}.${column} when ${table}.${column} is null then excluded.${column} when excluded.${column} > ${table}.${column} then excluded.${column} else ${table}.${column} end`;
+}
+function incomingOr(table: string, column: string): string {
+  return `coalesce(excluded.${column}, ${table}.${column})`;
+}
+
+/** Same rule as runStateWins in mergeWrites.ts. */
+const RUN_STATE_WINS = `(excluded.state_rank > runs.state_rank or (excluded.state_rank = runs.state_rank and excluded.state_rank >= 0 and (excluded.state_time > runs.state_time or (excluded.state_time = runs.state_time and excluded.state > runs.state))))`;
+function ifRunStateWins(column: string): string {
+  return `case when ${RUN_STATE_WINS} then excluded.${column} else runs.${column} end`;
+}
 
 interface PipelineRow {
   id: string;
@@ -32,19 +104,45 @@ interface PipelineRow {
   freshness_target: string | null;
   entity_ref: string | null;
   source_url: string | null;
-  first_seen_at: Date | string | number;
-  last_seen_at: Date | string | number;
+  first_seen_at: DbTime;
+  last_seen_at: DbTime;
   latest_run_state: string | null;
-  latest_run_at: Date | string | number | null;
+  latest_run_at: DbTime | null;
+  parent_pipeline_id: string | null;
+  source_owners: string | null;
 }
 
-/** Knex stores timestamps as Date (PostgreSQL) or epoch millis (SQLite). */
-export function toIsoTimestamp(value: Date | string | number): string {
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new Error(`Stored timestamp '${value}' is not a valid date`);
-  }
-  return date.toISOString();
+interface RunRow {
+  id: string;
+  pipeline_id: string;
+  parent_run_id: string | null;
+  partition_time: DbTime | null;
+  partition_end_time: DbTime | null;
+  state: string;
+  source_state: string | null;
+  attempt: number | null;
+  queued_at: DbTime | null;
+  started_at: DbTime | null;
+  ended_at: DbTime | null;
+  error_message: string | null;
+  external_url: string | null;
+  updated_at: DbTime;
+}
+
+interface DatasetRow {
+  id: string;
+  namespace: string;
+  name: string;
+  platform: string | null;
+  description: string | null;
+  schema: string | null;
+  source_owners: string | null;
+  owner: string | null;
+  entity_ref: string | null;
+  first_seen_at: DbTime;
+  last_seen_at: DbTime;
+  last_written_at: DbTime | null;
+  last_written_by_run: string | null;
 }
 
 function rowToPipeline(row: PipelineRow): Pipeline {
@@ -66,24 +164,82 @@ function rowToPipeline(row: PipelineRow): Pipeline {
     latestRunState: isRunState(row.latest_run_state)
       ? row.latest_run_state
       : undefined,
-    latestRunAt: row.latest_run_at
-      ? toIsoTimestamp(row.latest_run_at)
-      : undefined,
+    latestRunAt: optionalIso(row.latest_run_at),
+    parentPipelineId: row.parent_pipeline_id ?? undefined,
+    sourceOwners: parseJsonArray<string>(row.source_owners),
   };
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, match => `\\${match}`);
+function rowToRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    pipelineId: row.pipeline_id,
+    parentRunId: row.parent_run_id ?? undefined,
+    partition: optionalIso(row.partition_time),
+    partitionEnd: optionalIso(row.partition_end_time),
+    state: isRunState(row.state) ? row.state : 'unknown',
+    sourceState: row.source_state ?? undefined,
+    attempt: row.attempt ?? undefined,
+    queuedAt: optionalIso(row.queued_at),
+    startedAt: optionalIso(row.started_at),
+    endedAt: optionalIso(row.ended_at),
+    errorMessage: row.error_message ?? undefined,
+    externalUrl: row.external_url ?? undefined,
+    updatedAt: toIsoTimestamp(row.updated_at),
+  };
+}
+
+function rowToDataset(row: DatasetRow): Dataset {
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    name: row.name,
+    platform: row.platform ?? undefined,
+    description: row.description ?? undefined,
+    schema: parseJsonArray<DatasetField>(row.schema),
+    owner: row.owner ?? undefined,
+    sourceOwners: parseJsonArray<string>(row.source_owners),
+    entityRef: row.entity_ref ?? undefined,
+    firstSeenAt: toIsoTimestamp(row.first_seen_at),
+    lastSeenAt: toIsoTimestamp(row.last_seen_at),
+    lastWrittenAt: optionalIso(row.last_written_at),
+    lastWrittenByRun: row.last_written_by_run ?? undefined,
+  };
+}
+
+const PIPELINE_SUMMARY_COLUMNS = [
+  'id',
+  'name',
+  'title',
+  'owner',
+  'latest_run_state',
+  'latest_run_at',
+];
+
+function rowToPipelineSummary(
+  row: Pick<
+    PipelineRow,
+    'id' | 'name' | 'title' | 'owner' | 'latest_run_state' | 'latest_run_at'
+  >,
+): PipelineSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    title: row.title ?? undefined,
+    owner: row.owner ?? undefined,
+    latestRunState: isRunState(row.latest_run_state)
+      ? row.latest_run_state
+      : undefined,
+    latestRunAt: optionalIso(row.latest_run_at),
+  };
 }
 
 export class DatabasePipelinesStore implements PipelinesStore {
   static async create(options: {
     database: DatabaseService;
-    /** Tests run migrations themselves; the plugin always does. */
-    skipMigrations?: boolean;
   }): Promise<DatabasePipelinesStore> {
     const client = await options.database.getClient();
-    if (!options.skipMigrations && !options.database.migrations?.skip) {
+    if (!options.database.migrations?.skip) {
       await DatabasePipelinesStore.migrateLatest(client);
     }
     return new DatabasePipelinesStore(client);
@@ -100,69 +256,366 @@ export class DatabasePipelinesStore implements PipelinesStore {
   private constructor(private readonly db: Knex) {}
 
   async upsertPipelines(pipelines: PipelineUpsert[]): Promise<void> {
-    if (pipelines.length === 0) {
+    await this.applyWrites({ ...emptyStoreWrites(), pipelines });
+  }
+
+  async applyWrites(unmerged: StoreWrites): Promise<void> {
+    const writes = mergeStoreWrites(unmerged);
+    const now = new Date();
+    await this.db.transaction(async tx => {
+      await this.insertRawEvents(tx, writes, now);
+      await this.upsertPipelineRows(tx, writes.pipelines);
+      await this.upsertDatasetAliases(tx, writes);
+      await this.upsertRuns(tx, writes, now);
+      await this.upsertDatasets(tx, writes);
+      await this.upsertEdges(tx, writes, now);
+      await this.upsertColumnLineage(tx, writes);
+      await this.upsertQualityResults(tx, writes);
+      await this.refreshLatestRuns(tx, [
+        ...new Set(writes.runs.map(run => run.pipelineId)),
+      ]);
+    });
+  }
+
+  private async insertRawEvents(tx: Knex, writes: StoreWrites, now: Date) {
+    for (const chunk of chunks(writes.rawEvents, CHUNK_SIZE)) {
+      await tx('events')
+        .insert(
+          chunk.map(e => ({
+            id: e.id,
+            event_type: e.eventType ?? null,
+            event_time: e.eventTime,
+            run_id: e.runId ?? null,
+            job: e.job ?? null,
+            received_at: e.receivedAt ?? now,
+            payload: e.payload,
+          })),
+        )
+        .onConflict('id')
+        .ignore();
+    }
+  }
+
+  private async upsertPipelineRows(tx: Knex, pipelines: PipelineUpsert[]) {
+    const latestWins = `excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at)`;
+    for (const chunk of chunks(pipelines, CHUNK_SIZE)) {
+      await tx('pipelines')
+        .insert(
+          chunk.map(p => ({
+            id: p.id,
+            source: p.source,
+            namespace: p.namespace,
+            name: p.name,
+            title: p.title ?? null,
+            description: p.description ?? null,
+            owner: p.owner ?? null,
+            system: p.system ?? null,
+            schedule: p.schedule ?? null,
+            freshness_target: p.freshnessTarget ?? null,
+            entity_ref: p.entityRef ?? null,
+            source_url: p.sourceUrl ?? null,
+            first_seen_at: p.firstSeenAt ?? p.seenAt,
+            last_seen_at: p.seenAt,
+            latest_run_state: p.latestRunState ?? null,
+            latest_run_at: p.latestRunAt ?? null,
+            parent_pipeline_id: p.parentPipelineId ?? null,
+            source_owners: p.sourceOwners
+              ? JSON.stringify(p.sourceOwners)
+              : null,
+            job_type: p.jobType ?? null,
+          })),
+        )
+        .onConflict('id')
+        .merge({
+          source: tx.raw('excluded.source'),
+          namespace: tx.raw('excluded.namespace'),
+          name: tx.raw('excluded.name'),
+          ...Object.fromEntries(
+            [
+              'title',
+              'description',
+              'owner',
+              'system',
+              'schedule',
+              'freshness_target',
+              'entity_ref',
+              'source_url',
+              'parent_pipeline_id',
+              'source_owners',
+              'job_type',
+            ].map(column => [column, tx.raw(incomingOr('pipelines', column))]),
+          ),
+          // A late report never moves first-seen forward or last-seen back.
+          first_seen_at: tx.raw(minOf('pipelines', 'first_seen_at')),
+          last_seen_at: tx.raw(maxOf('pipelines', 'last_seen_at')),
+          latest_run_state: tx.raw(
+            `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
+          ),
+          latest_run_at: tx.raw(
+            `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
+          ),
+        });
+    }
+  }
+
+  /** Records new aliases and rewrites every dataset id to its canonical one. */
+  private async upsertDatasetAliases(tx: Knex, writes: StoreWrites) {
+    for (const chunk of chunks(writes.datasetAliases, CHUNK_SIZE)) {
+      await tx('dataset_aliases')
+        .insert(
+          chunk.map(a => ({ alias_id: a.aliasId, dataset_id: a.datasetId })),
+        )
+        .onConflict('alias_id')
+        .ignore();
+    }
+    const referenced = new Set<string>();
+    writes.datasets.forEach(d => referenced.add(d.id));
+    writes.lineageEdges.forEach(e => referenced.add(e.datasetId));
+    writes.columnLineage.forEach(c => {
+      referenced.add(c.datasetId);
+      referenced.add(c.inputDatasetId);
+    });
+    writes.qualityResults.forEach(q => referenced.add(q.datasetId));
+    if (referenced.size === 0) {
       return;
     }
-    await this.db.transaction(async tx => {
-      for (let i = 0; i < pipelines.length; i += UPSERT_CHUNK_SIZE) {
-        const rows = pipelines.slice(i, i + UPSERT_CHUNK_SIZE).map(p => ({
-          id: p.id,
-          source: p.source,
-          namespace: p.namespace,
-          name: p.name,
-          title: p.title ?? null,
-          description: p.description ?? null,
-          owner: p.owner ?? null,
-          system: p.system ?? null,
-          schedule: p.schedule ?? null,
-          freshness_target: p.freshnessTarget ?? null,
-          entity_ref: p.entityRef ?? null,
-          source_url: p.sourceUrl ?? null,
-          first_seen_at: p.seenAt,
-          last_seen_at: p.seenAt,
-          latest_run_state: p.latestRunState ?? null,
-          latest_run_at: p.latestRunAt ?? null,
-        }));
-        await tx('pipelines')
-          .insert(rows)
-          .onConflict('id')
-          .merge({
-            source: tx.raw('excluded.source'),
-            namespace: tx.raw('excluded.namespace'),
-            name: tx.raw('excluded.name'),
-            title: tx.raw('coalesce(excluded.title, pipelines.title)'),
-            description: tx.raw(
-              'coalesce(excluded.description, pipelines.description)',
-            ),
-            owner: tx.raw('coalesce(excluded.owner, pipelines.owner)'),
-            system: tx.raw('coalesce(excluded.system, pipelines.system)'),
-            schedule: tx.raw('coalesce(excluded.schedule, pipelines.schedule)'),
-            freshness_target: tx.raw(
-              'coalesce(excluded.freshness_target, pipelines.freshness_target)',
-            ),
-            entity_ref: tx.raw(
-              'coalesce(excluded.entity_ref, pipelines.entity_ref)',
-            ),
-            source_url: tx.raw(
-              'coalesce(excluded.source_url, pipelines.source_url)',
-            ),
-            // A late report never moves first-seen forward or last-seen back.
-            first_seen_at: tx.raw(
-              'case when excluded.first_seen_at < pipelines.first_seen_at then excluded.first_seen_at else pipelines.first_seen_at end',
-            ),
-            last_seen_at: tx.raw(
-              'case when excluded.last_seen_at > pipelines.last_seen_at then excluded.last_seen_at else pipelines.last_seen_at end',
-            ),
-            // The latest run is the one with the latest time, whoever reports it.
-            latest_run_state: tx.raw(
-              'case when excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at) then excluded.latest_run_state else pipelines.latest_run_state end',
-            ),
-            latest_run_at: tx.raw(
-              'case when excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at) then excluded.latest_run_at else pipelines.latest_run_at end',
-            ),
-          });
+    const canonical = new Map<string, string>();
+    for (const chunk of chunks([...referenced], IN_LIST_SIZE)) {
+      const rows = await tx('dataset_aliases')
+        .select('alias_id', 'dataset_id')
+        .whereIn('alias_id', chunk);
+      for (const row of rows) {
+        if (row.alias_id !== row.dataset_id) {
+          canonical.set(row.alias_id, row.dataset_id);
+        }
       }
+    }
+    if (canonical.size === 0) {
+      return;
+    }
+    const resolve = (id: string) => canonical.get(id) ?? id;
+    const rewritten = mergeStoreWrites({
+      ...writes,
+      datasets: writes.datasets.map(d => ({ ...d, id: resolve(d.id) })),
+      lineageEdges: writes.lineageEdges.map(e => ({
+        ...e,
+        datasetId: resolve(e.datasetId),
+      })),
+      columnLineage: writes.columnLineage.map(c => ({
+        ...c,
+        datasetId: resolve(c.datasetId),
+        inputDatasetId: resolve(c.inputDatasetId),
+      })),
+      qualityResults: writes.qualityResults.map(q => ({
+        ...q,
+        datasetId: resolve(q.datasetId),
+      })),
     });
+    writes.datasets = rewritten.datasets;
+    writes.lineageEdges = rewritten.lineageEdges;
+    writes.columnLineage = rewritten.columnLineage;
+    writes.qualityResults = rewritten.qualityResults;
+  }
+
+  private async upsertRuns(tx: Knex, writes: StoreWrites, now: Date) {
+    for (const chunk of chunks(writes.runs, CHUNK_SIZE)) {
+      await tx('runs')
+        .insert(
+          chunk.map(r => ({
+            id: r.id,
+            pipeline_id: r.pipelineId,
+            parent_run_id: r.parentRunId ?? null,
+            partition_time: r.partitionTime ?? null,
+            partition_end_time: r.partitionEndTime ?? null,
+            state: r.state,
+            source_state: r.sourceState ?? null,
+            state_rank: r.stateRank,
+            state_time: r.stateTime ?? null,
+            attempt: r.attempt ?? null,
+            queued_at: r.queuedAt ?? null,
+            started_at: r.startedAt ?? null,
+            ended_at: r.endedAt ?? null,
+            first_event_time: r.firstEventTime,
+            sort_time: r.partitionTime ?? r.firstEventTime,
+            error_message: r.errorMessage ?? null,
+            external_url: r.externalUrl ?? null,
+            updated_at: now,
+          })),
+        )
+        .onConflict('id')
+        .merge({
+          parent_run_id: tx.raw(
+            'coalesce(runs.parent_run_id, excluded.parent_run_id)',
+          ),
+          partition_time: tx.raw(minOf('runs', 'partition_time')),
+          partition_end_time: tx.raw(maxOf('runs', 'partition_end_time')),
+          state: tx.raw(ifRunStateWins('state')),
+          source_state: tx.raw(ifRunStateWins('source_state')),
+          state_rank: tx.raw(ifRunStateWins('state_rank')),
+          state_time: tx.raw(ifRunStateWins('state_time')),
+          ended_at: tx.raw(ifRunStateWins('ended_at')),
+          error_message: tx.raw(
+            `case when ${RUN_STATE_WINS} then coalesce(excluded.error_message, runs.error_message) else coalesce(runs.error_message, excluded.error_message) end`,
+          ),
+          attempt: tx.raw(maxOf('runs', 'attempt')),
+          queued_at: tx.raw(minOf('runs', 'queued_at')),
+          started_at: tx.raw(minOf('runs', 'started_at')),
+          first_event_time: tx.raw(minOf('runs', 'first_event_time')),
+          sort_time: tx.raw(
+            `coalesce(${minOf('runs', 'partition_time')}, ${minOf(
+              'runs',
+              'first_event_time',
+            )})`,
+          ),
+          external_url: tx.raw(incomingOr('runs', 'external_url')),
+          updated_at: tx.raw('excluded.updated_at'),
+        });
+    }
+  }
+
+  private async upsertDatasets(tx: Knex, writes: StoreWrites) {
+    const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
+    for (const chunk of chunks(writes.datasets, CHUNK_SIZE)) {
+      await tx('datasets')
+        .insert(
+          chunk.map(d => ({
+            id: d.id,
+            namespace: d.namespace,
+            name: d.name,
+            platform: d.platform ?? null,
+            description: d.description ?? null,
+            schema: d.schema ? JSON.stringify(d.schema) : null,
+            source_owners: d.sourceOwners
+              ? JSON.stringify(d.sourceOwners)
+              : null,
+            first_seen_at: d.firstSeenAt ?? d.seenAt,
+            last_seen_at: d.seenAt,
+            last_written_at: d.writtenAt ?? null,
+            last_written_by_run: d.writtenByRun ?? null,
+          })),
+        )
+        .onConflict('id')
+        .merge({
+          platform: tx.raw(incomingOr('datasets', 'platform')),
+          description: tx.raw(incomingOr('datasets', 'description')),
+          schema: tx.raw(incomingOr('datasets', 'schema')),
+          source_owners: tx.raw(incomingOr('datasets', 'source_owners')),
+          first_seen_at: tx.raw(minOf('datasets', 'first_seen_at')),
+          last_seen_at: tx.raw(maxOf('datasets', 'last_seen_at')),
+          last_written_at: tx.raw(
+            `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
+          ),
+          last_written_by_run: tx.raw(
+            `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
+          ),
+        });
+    }
+  }
+
+  private async upsertEdges(tx: Knex, writes: StoreWrites, now: Date) {
+    for (const chunk of chunks(writes.lineageEdges, CHUNK_SIZE)) {
+      await tx('lineage_edges')
+        .insert(
+          chunk.map(e => ({
+            pipeline_id: e.pipelineId,
+            dataset_id: e.datasetId,
+            direction: e.direction,
+            first_seen_at: e.firstSeenAt ?? e.seenAt,
+            last_seen_at: e.seenAt,
+            created_at: now,
+          })),
+        )
+        .onConflict(['pipeline_id', 'dataset_id', 'direction'])
+        .merge({
+          first_seen_at: tx.raw(minOf('lineage_edges', 'first_seen_at')),
+          last_seen_at: tx.raw(maxOf('lineage_edges', 'last_seen_at')),
+        });
+    }
+    for (const chunk of chunks(writes.pipelineEdges, CHUNK_SIZE)) {
+      await tx('pipeline_edges')
+        .insert(
+          chunk.map(e => ({
+            upstream_id: e.upstreamId,
+            downstream_id: e.downstreamId,
+            first_seen_at: e.firstSeenAt ?? e.seenAt,
+            last_seen_at: e.seenAt,
+            created_at: now,
+          })),
+        )
+        .onConflict(['upstream_id', 'downstream_id'])
+        .merge({
+          first_seen_at: tx.raw(minOf('pipeline_edges', 'first_seen_at')),
+          last_seen_at: tx.raw(maxOf('pipeline_edges', 'last_seen_at')),
+        });
+    }
+  }
+
+  private async upsertColumnLineage(tx: Knex, writes: StoreWrites) {
+    for (const chunk of chunks(writes.columnLineage, CHUNK_SIZE)) {
+      await tx('column_lineage')
+        .insert(
+          chunk.map(c => ({
+            dataset_id: c.datasetId,
+            field: c.field,
+            input_dataset_id: c.inputDatasetId,
+            input_field: c.inputField,
+            transformations: c.transformations
+              ? JSON.stringify(c.transformations)
+              : null,
+            last_seen_at: c.seenAt,
+          })),
+        )
+        .onConflict(['dataset_id', 'field', 'input_dataset_id', 'input_field'])
+        .merge({
+          transformations: tx.raw(
+            incomingOr('column_lineage', 'transformations'),
+          ),
+          last_seen_at: tx.raw(maxOf('column_lineage', 'last_seen_at')),
+        });
+    }
+  }
+
+  private async upsertQualityResults(tx: Knex, writes: StoreWrites) {
+    for (const chunk of chunks(writes.qualityResults, CHUNK_SIZE)) {
+      await tx('quality_results')
+        .insert(
+          chunk.map(q => ({
+            run_id: q.runId,
+            dataset_id: q.datasetId,
+            assertion: q.assertion,
+            column_name: q.column ?? '',
+            success: q.success,
+            partition_time: q.partitionTime ?? null,
+            observed_at: q.observedAt,
+          })),
+        )
+        .onConflict(['run_id', 'dataset_id', 'assertion', 'column_name'])
+        .merge({
+          success: tx.raw(
+            'case when excluded.observed_at >= quality_results.observed_at then excluded.success else quality_results.success end',
+          ),
+          observed_at: tx.raw(maxOf('quality_results', 'observed_at')),
+          partition_time: tx.raw(
+            incomingOr('quality_results', 'partition_time'),
+          ),
+        });
+    }
+  }
+
+  /** Denormalizes each touched pipeline's latest run for fast lists. */
+  private async refreshLatestRuns(tx: Knex, pipelineIds: string[]) {
+    const latest = (column: string) =>
+      tx.raw(
+        `(select r.${column} from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1)`,
+      );
+    for (const chunk of chunks(pipelineIds, IN_LIST_SIZE)) {
+      await tx('pipelines')
+        .whereIn('id', chunk)
+        .update({
+          latest_run_state: latest('state'),
+          latest_run_at: latest('sort_time'),
+        });
+    }
   }
 
   async getPipeline(id: string): Promise<Pipeline | undefined> {
@@ -206,5 +659,219 @@ export class DatabasePipelinesStore implements PipelinesStore {
       items: (rows as PipelineRow[]).map(rowToPipeline),
       totalCount: Number(count),
     };
+  }
+
+  async listRuns(options: ListRunsOptions): Promise<Page<Run>> {
+    const filtered = this.db<RunRow>('runs')
+      .where('pipeline_id', options.pipelineId)
+      .modify(query => {
+        if (options.from) query.where('sort_time', '>=', options.from);
+        if (options.to) query.where('sort_time', '<', options.to);
+        if (options.state) query.where('state', options.state);
+      });
+    const [rows, [{ count }]] = await Promise.all([
+      filtered
+        .clone()
+        .orderBy([
+          { column: 'sort_time', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .offset(options.offset)
+        .limit(options.limit),
+      filtered.clone().count({ count: '*' }),
+    ]);
+    return {
+      items: (rows as RunRow[]).map(rowToRun),
+      totalCount: Number(count),
+    };
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    const row = await this.db<RunRow>('runs').where({ id }).first();
+    return row ? rowToRun(row) : undefined;
+  }
+
+  async listDatasets(options: ListDatasetsOptions): Promise<Page<Dataset>> {
+    const filtered = this.db<DatasetRow>('datasets').modify(query => {
+      if (options.search) {
+        const pattern = `%${escapeLike(options.search.toLowerCase())}%`;
+        query.whereRaw(`lower(id) like ? escape '\\'`, [pattern]);
+      }
+      if (options.platform) {
+        query.where('platform', options.platform);
+      }
+    });
+    const [rows, [{ count }]] = await Promise.all([
+      filtered
+        .clone()
+        .orderBy('id', 'asc')
+        .offset(options.offset)
+        .limit(options.limit),
+      filtered.clone().count({ count: '*' }),
+    ]);
+    return {
+      items: (rows as DatasetRow[]).map(rowToDataset),
+      totalCount: Number(count),
+    };
+  }
+
+  async getDataset(id: string): Promise<DatasetDetails | undefined> {
+    const alias = await this.db('dataset_aliases')
+      .where('alias_id', id)
+      .first();
+    const datasetId: string = alias?.dataset_id ?? id;
+    const row = await this.db<DatasetRow>('datasets')
+      .where({ id: datasetId })
+      .first();
+    if (!row) {
+      return undefined;
+    }
+    const pipelines = await this.db('lineage_edges as e')
+      .join('pipelines as p', 'p.id', 'e.pipeline_id')
+      .where('e.dataset_id', datasetId)
+      .select(
+        'e.direction',
+        ...PIPELINE_SUMMARY_COLUMNS.map(column => `p.${column}`),
+      )
+      .orderBy('p.id');
+    return {
+      ...rowToDataset(row),
+      producers: pipelines
+        .filter(p => p.direction === 'output')
+        .map(rowToPipelineSummary),
+      consumers: pipelines
+        .filter(p => p.direction === 'input')
+        .map(rowToPipelineSummary),
+    };
+  }
+
+  async listColumnLineage(
+    datasetId: string,
+    field?: string,
+  ): Promise<ColumnLineageEntry[]> {
+    const rows: Array<{
+      dataset_id: string;
+      field: string;
+      input_dataset_id: string;
+      input_field: string;
+      transformations: string | null;
+    }> = await this.db('column_lineage')
+      .where('dataset_id', datasetId)
+      .modify(query => {
+        if (field) query.where('field', field);
+      })
+      .orderBy(['field', 'input_dataset_id', 'input_field']);
+    return rows.map(row => ({
+      datasetId: row.dataset_id,
+      field: row.field,
+      inputDatasetId: row.input_dataset_id,
+      inputField: row.input_field,
+      transformations: parseJsonArray<unknown>(row.transformations),
+    }));
+  }
+
+  async listQualityResults(
+    datasetId: string,
+    limit: number,
+  ): Promise<QualityResult[]> {
+    const rows: Array<{
+      run_id: string;
+      dataset_id: string;
+      assertion: string;
+      column_name: string;
+      success: boolean | number;
+      partition_time: DbTime | null;
+      observed_at: DbTime;
+    }> = await this.db('quality_results')
+      .where('dataset_id', datasetId)
+      .orderBy([
+        { column: 'observed_at', order: 'desc' },
+        { column: 'assertion', order: 'asc' },
+        { column: 'column_name', order: 'asc' },
+      ])
+      .limit(limit);
+    return rows.map(row => ({
+      runId: row.run_id,
+      datasetId: row.dataset_id,
+      assertion: row.assertion,
+      column: row.column_name || undefined,
+      success: Boolean(row.success),
+      partition: optionalIso(row.partition_time),
+      observedAt: toIsoTimestamp(row.observed_at),
+    }));
+  }
+
+  async listLineageEdges(createdAfter?: Date): Promise<StoredLineageEdge[]> {
+    const ioRows: Array<{
+      pipeline_id: string;
+      dataset_id: string;
+      direction: string;
+      created_at: DbTime;
+    }> = await this.db('lineage_edges')
+      .select('pipeline_id', 'dataset_id', 'direction', 'created_at')
+      .modify(query => {
+        if (createdAfter) query.where('created_at', '>', createdAfter);
+      });
+    const dependencyRows: Array<{
+      upstream_id: string;
+      downstream_id: string;
+      created_at: DbTime;
+    }> = await this.db('pipeline_edges')
+      .select('upstream_id', 'downstream_id', 'created_at')
+      .modify(query => {
+        if (createdAfter) query.where('created_at', '>', createdAfter);
+      });
+    const toDate = (value: DbTime) =>
+      value instanceof Date ? value : new Date(value);
+    return [
+      ...ioRows.map(row => {
+        const pipeline = lineageKey('pipeline', row.pipeline_id);
+        const dataset = lineageKey('dataset', row.dataset_id);
+        return row.direction === 'input'
+          ? { from: dataset, to: pipeline, createdAt: toDate(row.created_at) }
+          : { from: pipeline, to: dataset, createdAt: toDate(row.created_at) };
+      }),
+      ...dependencyRows.map(row => ({
+        from: lineageKey('pipeline', row.upstream_id),
+        to: lineageKey('pipeline', row.downstream_id),
+        createdAt: toDate(row.created_at),
+      })),
+    ];
+  }
+
+  async getNodeSummaries(
+    pipelineIds: string[],
+    datasetIds: string[],
+  ): Promise<NodeSummaries> {
+    const pipelines = new Map<string, PipelineSummary>();
+    for (const chunk of chunks(pipelineIds, IN_LIST_SIZE)) {
+      const rows = await this.db('pipelines')
+        .select(PIPELINE_SUMMARY_COLUMNS)
+        .whereIn('id', chunk);
+      rows.forEach(row => pipelines.set(row.id, rowToPipelineSummary(row)));
+    }
+    const datasets: NodeSummaries['datasets'] = new Map();
+    for (const chunk of chunks(datasetIds, IN_LIST_SIZE)) {
+      const rows = await this.db('datasets')
+        .select('id', 'name', 'owner')
+        .whereIn('id', chunk);
+      rows.forEach(row =>
+        datasets.set(row.id, {
+          id: row.id,
+          name: row.name,
+          owner: row.owner ?? undefined,
+        }),
+      );
+    }
+    return { pipelines, datasets };
+  }
+
+  async pruneRawEvents(receivedBefore: Date): Promise<number> {
+    return this.db('events').where('received_at', '<', receivedBefore).delete();
+  }
+
+  async countRawEvents(): Promise<number> {
+    const [{ count }] = await this.db('events').count({ count: '*' });
+    return Number(count);
   }
 }

@@ -1,4 +1,14 @@
-import { Pipeline, RunState } from '@tributary/plugin-pipelines-common';
+import {
+  ColumnLineageEntry,
+  Dataset,
+  DatasetDetails,
+  Pipeline,
+  PipelineSummary,
+  QualityResult,
+  Run,
+  RunState,
+} from '@tributary/plugin-pipelines-common';
+import { StoreWrites } from './StoreWrites';
 
 /** What a source knows about a pipeline when it reports it. */
 export interface PipelineUpsert {
@@ -16,8 +26,13 @@ export interface PipelineUpsert {
   sourceUrl?: string;
   latestRunState?: RunState;
   latestRunAt?: Date;
+  parentPipelineId?: string;
+  sourceOwners?: string[];
+  jobType?: string;
   /** When the source saw it; first/last seen are kept from these. */
   seenAt: Date;
+  /** Set when merged rows of one batch saw it earlier than seenAt. */
+  firstSeenAt?: Date;
 }
 
 export interface ListPipelinesOptions {
@@ -29,15 +44,73 @@ export interface ListPipelinesOptions {
   state?: RunState;
 }
 
-export interface PipelinesPage {
-  items: Pipeline[];
+export interface Page<T> {
+  items: T[];
   totalCount: number;
+}
+
+export type PipelinesPage = Page<Pipeline>;
+
+export interface ListRunsOptions {
+  pipelineId: string;
+  offset: number;
+  limit: number;
+  /** Partition (or, without one, first event) at or after this time. */
+  from?: Date;
+  /** Partition (or first event) before this time. */
+  to?: Date;
+  state?: RunState;
+}
+
+export interface ListDatasetsOptions {
+  offset: number;
+  limit: number;
+  search?: string;
+  platform?: string;
+}
+
+/** An edge of the lineage graph in data-flow direction, with node keys. */
+export interface StoredLineageEdge {
+  from: string;
+  to: string;
+  createdAt: Date;
+}
+
+export interface NodeSummaries {
+  pipelines: Map<string, PipelineSummary>;
+  datasets: Map<string, Pick<Dataset, 'id' | 'name' | 'owner'>>;
 }
 
 /** The plugin's persistent state. One implementation per storage technology. */
 export interface PipelinesStore {
+  /**
+   * Applies the writes of any number of events or polls in one transaction:
+   * all of them are committed when it resolves, none when it rejects.
+   */
+  applyWrites(writes: StoreWrites): Promise<void>;
   /** Inserts new pipelines and updates known ones, in one transaction. */
   upsertPipelines(pipelines: PipelineUpsert[]): Promise<void>;
   getPipeline(id: string): Promise<Pipeline | undefined>;
   listPipelines(options: ListPipelinesOptions): Promise<PipelinesPage>;
+  listRuns(options: ListRunsOptions): Promise<Page<Run>>;
+  getRun(id: string): Promise<Run | undefined>;
+  listDatasets(options: ListDatasetsOptions): Promise<Page<Dataset>>;
+  getDataset(id: string): Promise<DatasetDetails | undefined>;
+  listColumnLineage(
+    datasetId: string,
+    field?: string,
+  ): Promise<ColumnLineageEntry[]>;
+  listQualityResults(
+    datasetId: string,
+    limit: number,
+  ): Promise<QualityResult[]>;
+  /** Lineage edges first written after `createdAfter` (all when undefined). */
+  listLineageEdges(createdAfter?: Date): Promise<StoredLineageEdge[]>;
+  getNodeSummaries(
+    pipelineIds: string[],
+    datasetIds: string[],
+  ): Promise<NodeSummaries>;
+  /** Deletes raw events received before the given time; answers how many. */
+  pruneRawEvents(receivedBefore: Date): Promise<number>;
+  countRawEvents(): Promise<number>;
 }

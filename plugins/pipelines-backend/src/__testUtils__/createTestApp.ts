@@ -1,0 +1,84 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import express from 'express';
+import { Knex } from 'knex';
+import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
+import { OpenLineageValidator } from '../ingest/OpenLineageValidator';
+import { WriteBatcher } from '../ingest/WriteBatcher';
+import { LineageService } from '../lineage/LineageService';
+import { createRouter } from '../service/router';
+import { DatabasePipelinesStore } from '../store/DatabasePipelinesStore';
+import { databaseServiceFor } from './testDatabases';
+
+let sharedValidator: OpenLineageValidator | undefined;
+
+/** The plugin's router over a real store, as plugin.ts wires it. */
+export async function createTestApp(
+  knex: Knex,
+  configData: Record<string, any> = {},
+) {
+  const logger = mockServices.logger.mock();
+  const store = await DatabasePipelinesStore.create({
+    database: databaseServiceFor(knex),
+  });
+  const lineage = LineageService.create({ store, logger });
+  const batcher = WriteBatcher.create({
+    store,
+    logger,
+    onCommitted: writes => lineage.addCommittedWrites(writes),
+  });
+  sharedValidator ??= OpenLineageValidator.create();
+  const config = mockServices.rootConfig({ data: configData });
+  const ingestor = OpenLineageIngestor.create({
+    validator: sharedValidator,
+    batcher,
+    logger,
+    maxEventBytes:
+      config.getOptionalNumber('pipelines.ingest.maxEventBytes') ?? 1024 * 1024,
+  });
+  const router = await createRouter({
+    store,
+    ingestor,
+    lineage,
+    httpAuth: mockServices.httpAuth(),
+    config,
+    logger,
+  });
+  return { app: express().use(router), store, lineage, ingestor, knex };
+}
+
+const DATA_TABLES = [
+  'pipelines',
+  'runs',
+  'datasets',
+  'dataset_aliases',
+  'lineage_edges',
+  'pipeline_edges',
+  'column_lineage',
+  'quality_results',
+  'events',
+];
+
+/** Row counts of every table the ingest writes. */
+export async function countRows(knex: Knex): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of DATA_TABLES) {
+    const [{ count }] = await knex(table).count({ count: '*' });
+    counts[table] = Number(count);
+  }
+  return counts;
+}
+
+/** Every row of every data table, for "nothing changed" assertions. */
+export async function snapshotRows(knex: Knex) {
+  const snapshot: Record<string, unknown[]> = {};
+  for (const table of DATA_TABLES) {
+    snapshot[table] = (await knex(table).select()).map(row => {
+      const { updated_at: _ignored, ...rest } = row;
+      return rest;
+    });
+    snapshot[table].sort((a, b) =>
+      JSON.stringify(a) < JSON.stringify(b) ? -1 : 1,
+    );
+  }
+  return snapshot;
+}

@@ -1,0 +1,87 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { PipelinesStore } from '../store/PipelinesStore';
+import { concatStoreWrites, StoreWrites } from '../store/StoreWrites';
+
+interface PendingWrite {
+  writes: StoreWrites;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: writes submitted while a transaction is in flight go into the
+ * next one together. Each submitter is answered only after its own writes are
+ * committed, so an acknowledgement never comes from memory.
+ */
+export class WriteBatcher {
+  private pending: PendingWrite[] = [];
+  private flushing = false;
+
+  static create(options: {
+    store: PipelinesStore;
+    logger: LoggerService;
+    onCommitted?: (writes: StoreWrites) => void;
+  }): WriteBatcher {
+    return new WriteBatcher(options.store, options.logger, options.onCommitted);
+  }
+
+  private constructor(
+    private readonly store: PipelinesStore,
+    private readonly logger: LoggerService,
+    private readonly onCommitted?: (writes: StoreWrites) => void,
+  ) {}
+
+  /** Resolves once the writes are committed; rejects if they cannot be. */
+  submit(writes: StoreWrites): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ writes, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let requests that arrive in the same tick join this transaction.
+        setImmediate(() => this.flushLoop());
+      }
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending;
+        this.pending = [];
+        await this.commitGroup(group);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commitGroup(group: PendingWrite[]): Promise<void> {
+    const combined = concatStoreWrites(group.map(p => p.writes));
+    try {
+      await this.store.applyWrites(combined);
+    } catch (error) {
+      if (group.length === 1) {
+        group[0].reject(error);
+        return;
+      }
+      // One bad write must not fail its neighbours: commit each on its own.
+      this.logger.warn(
+        `Group commit of ${group.length} writes failed, retrying them one by one: ${error}`,
+      );
+      for (const pending of group) {
+        await this.commitGroup([pending]);
+      }
+      return;
+    }
+    this.notifyCommitted(combined);
+    group.forEach(p => p.resolve());
+  }
+
+  private notifyCommitted(writes: StoreWrites) {
+    try {
+      this.onCommitted?.(writes);
+    } catch (error) {
+      this.logger.error(`Post-commit hook failed: ${error}`);
+    }
+  }
+}

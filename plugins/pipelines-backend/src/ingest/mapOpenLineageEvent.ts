@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import { DatasetField, RunState } from '@tributary/plugin-pipelines-common';
+import { PipelineUpsert } from '../store/PipelinesStore';
+import { compareStrings } from '../store/mergeWrites';
+import { OpenLineageEvent } from './openLineageTypes';
+import { emptyStoreWrites, StateRank, StoreWrites } from '../store/StoreWrites';
+
+/* The parts of a validated OpenLineage event this mapping reads. */
+type Facets = Record<string, any>;
+interface OlJob {
+  namespace: string;
+  name: string;
+  facets?: Facets;
+}
+interface OlDataset {
+  namespace: string;
+  name: string;
+  facets?: Facets;
+  inputFacets?: Facets;
+  outputFacets?: Facets;
+}
+interface OlEvent {
+  eventType?: string;
+  eventTime: string;
+  run?: { runId: string; facets?: Facets };
+  job?: OlJob;
+  dataset?: OlDataset;
+  inputs?: OlDataset[];
+  outputs?: OlDataset[];
+}
+
+const RUN_STATES: Record<string, { state: RunState; rank: StateRank }> = {
+  START: { state: 'running', rank: 0 },
+  RUNNING: { state: 'running', rank: 0 },
+  COMPLETE: { state: 'succeeded', rank: 1 },
+  FAIL: { state: 'failed', rank: 1 },
+  ABORT: { state: 'aborted', rank: 1 },
+};
+
+export function pipelineIdOf(job: { namespace: string; name: string }): string {
+  return `${job.namespace}:${job.name}`;
+}
+
+export function datasetIdOf(dataset: {
+  namespace: string;
+  name: string;
+}): string {
+  return `${dataset.namespace}/${dataset.name}`;
+}
+
+/** The storage or engine behind a dataset namespace, e.g. `bigquery`, `kafka`. */
+export function platformOf(namespace: string): string | undefined {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(namespace)?.[1];
+  return scheme?.toLowerCase();
+}
+
+/** JSON with sorted keys, so the same event hashes the same however it is written. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonicalJson).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => compareStrings(a, b));
+    return `{${entries
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function parseTime(text: unknown): Date | undefined {
+  if (typeof text !== 'string') return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function ownersOf(facets: Facets | undefined): string[] | undefined {
+  const owners = facets?.ownership?.owners;
+  if (!Array.isArray(owners)) return undefined;
+  const names = owners
+    .map((owner: any) => (typeof owner?.name === 'string' ? owner.name : ''))
+    .filter(Boolean);
+  return names.length > 0 ? names : undefined;
+}
+
+function schemaOf(facets: Facets | undefined): DatasetField[] | undefined {
+  const fields = facets?.schema?.fields;
+  if (!Array.isArray(fields)) return undefined;
+  return fields
+    .filter((f: any) => typeof f?.name === 'string')
+    .map((f: any) => ({
+      name: f.name,
+      type: typeof f.type === 'string' ? f.type : undefined,
+      description:
+        typeof f.description === 'string' ? f.description : undefined,
+    }));
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/**
+ * Turns one validated OpenLineage event into the store writes it implies. Pure:
+ * the same event always gives the same writes.
+ */
+export function mapOpenLineageEvent(
+  validatedEvent: OpenLineageEvent,
+  receivedAt: Date,
+): StoreWrites {
+  // Facets are read defensively: their contents were not schema-checked.
+  const event = validatedEvent as unknown as OlEvent;
+  const writes = emptyStoreWrites();
+  const eventTime = parseTime(event.eventTime) ?? receivedAt;
+  const payload = canonicalJson(event);
+
+  writes.rawEvents.push({
+    id: createHash('sha256').update(payload).digest('hex'),
+    eventType: event.eventType,
+    eventTime,
+    runId: event.run?.runId,
+    job: event.job ? pipelineIdOf(event.job) : undefined,
+    receivedAt,
+    payload,
+  });
+
+  const addDataset = (dataset: OlDataset, written?: { runId: string }) => {
+    const id = datasetIdOf(dataset);
+    writes.datasets.push({
+      id,
+      namespace: dataset.namespace,
+      name: dataset.name,
+      platform: platformOf(dataset.namespace),
+      description: stringOrUndefined(
+        dataset.facets?.documentation?.description,
+      ),
+      schema: schemaOf(dataset.facets),
+      sourceOwners: ownersOf(dataset.facets),
+      seenAt: eventTime,
+      writtenAt: written ? eventTime : undefined,
+      writtenByRun: written?.runId,
+    });
+    const symlinks = dataset.facets?.symlinks?.identifiers;
+    if (Array.isArray(symlinks)) {
+      for (const link of symlinks) {
+        if (
+          typeof link?.namespace === 'string' &&
+          typeof link?.name === 'string'
+        ) {
+          const aliasId = datasetIdOf(link);
+          if (aliasId !== id) {
+            writes.datasetAliases.push({ aliasId, datasetId: id });
+          }
+        }
+      }
+    }
+    return id;
+  };
+
+  if (event.dataset && !event.job) {
+    addDataset(event.dataset);
+    return writes;
+  }
+  if (!event.job) {
+    return writes;
+  }
+
+  const job = event.job;
+  const pipelineId = pipelineIdOf(job);
+  const runFacets = event.run?.facets ?? {};
+  const parent = runFacets.parent;
+  const parentJob =
+    typeof parent?.job?.namespace === 'string' &&
+    typeof parent?.job?.name === 'string'
+      ? { namespace: parent.job.namespace, name: parent.job.name }
+      : undefined;
+
+  const pipeline: PipelineUpsert = {
+    id: pipelineId,
+    source: job.namespace,
+    namespace: job.namespace,
+    name: job.name,
+    description: stringOrUndefined(job.facets?.documentation?.description),
+    sourceUrl:
+      stringOrUndefined(job.facets?.sourceCodeLocation?.url) ??
+      stringOrUndefined(job.facets?.sourceCodeLocation?.repoUrl),
+    sourceOwners: ownersOf(job.facets),
+    jobType: stringOrUndefined(job.facets?.jobType?.jobType),
+    parentPipelineId: parentJob ? pipelineIdOf(parentJob) : undefined,
+    seenAt: eventTime,
+  };
+  writes.pipelines.push(pipeline);
+  if (parentJob && pipeline.parentPipelineId !== pipelineId) {
+    writes.pipelines.push({
+      id: pipelineIdOf(parentJob),
+      source: parentJob.namespace,
+      namespace: parentJob.namespace,
+      name: parentJob.name,
+      seenAt: eventTime,
+    });
+  }
+
+  const runId = event.run?.runId;
+  const stateInfo = event.eventType ? RUN_STATES[event.eventType] : undefined;
+  const nominalStart = parseTime(runFacets.nominalTime?.nominalStartTime);
+  if (runId) {
+    writes.runs.push({
+      id: runId,
+      pipelineId,
+      parentRunId: stringOrUndefined(parent?.run?.runId),
+      partitionTime: nominalStart,
+      partitionEndTime: parseTime(runFacets.nominalTime?.nominalEndTime),
+      state: stateInfo?.state ?? 'unknown',
+      sourceState: event.eventType,
+      stateRank: stateInfo?.rank ?? -1,
+      stateTime: stateInfo ? eventTime : undefined,
+      startedAt:
+        event.eventType === 'START' || event.eventType === 'RUNNING'
+          ? eventTime
+          : undefined,
+      endedAt: stateInfo?.rank === 1 ? eventTime : undefined,
+      firstEventTime: eventTime,
+      errorMessage: stringOrUndefined(runFacets.errorMessage?.message),
+    });
+  }
+
+  const completed = event.eventType === 'COMPLETE';
+  for (const input of event.inputs ?? []) {
+    const datasetId = addDataset(input);
+    writes.lineageEdges.push({
+      pipelineId,
+      datasetId,
+      direction: 'input',
+      seenAt: eventTime,
+    });
+    // dbt puts assertions into `facets`, the spec into `inputFacets`.
+    const assertions =
+      input.inputFacets?.dataQualityAssertions?.assertions ??
+      input.facets?.dataQualityAssertions?.assertions;
+    if (runId && Array.isArray(assertions)) {
+      for (const assertion of assertions) {
+        if (
+          typeof assertion?.assertion === 'string' &&
+          typeof assertion?.success === 'boolean'
+        ) {
+          writes.qualityResults.push({
+            runId,
+            datasetId,
+            assertion: assertion.assertion,
+            column: stringOrUndefined(assertion.column),
+            success: assertion.success,
+            partitionTime: nominalStart,
+            observedAt: eventTime,
+          });
+        }
+      }
+    }
+  }
+  for (const output of event.outputs ?? []) {
+    const datasetId = addDataset(
+      output,
+      completed && runId ? { runId } : undefined,
+    );
+    writes.lineageEdges.push({
+      pipelineId,
+      datasetId,
+      direction: 'output',
+      seenAt: eventTime,
+    });
+    const fields = output.facets?.columnLineage?.fields;
+    if (fields && typeof fields === 'object') {
+      for (const [field, lineage] of Object.entries<any>(fields)) {
+        for (const inputField of lineage?.inputFields ?? []) {
+          if (
+            typeof inputField?.namespace !== 'string' ||
+            typeof inputField?.name !== 'string' ||
+            typeof inputField?.field !== 'string'
+          ) {
+            continue;
+          }
+          const inputDatasetId = datasetIdOf(inputField);
+          writes.datasets.push({
+            id: inputDatasetId,
+            namespace: inputField.namespace,
+            name: inputField.name,
+            platform: platformOf(inputField.namespace),
+            seenAt: eventTime,
+          });
+          writes.columnLineage.push({
+            datasetId,
+            field,
+            inputDatasetId,
+            inputField: inputField.field,
+            transformations: Array.isArray(inputField.transformations)
+              ? inputField.transformations
+              : undefined,
+            seenAt: eventTime,
+          });
+        }
+      }
+    }
+  }
+  return writes;
+}
