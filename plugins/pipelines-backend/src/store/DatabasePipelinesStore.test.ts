@@ -1,4 +1,9 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { runEvent } from '../__testUtils__/fixtures';
+import { mapOpenLineageEvent } from '../ingest/mapOpenLineageEvent';
+import { RawEventRetention } from '../service/RawEventRetention';
 import { PipelineUpsert } from './PipelinesStore';
+import { concatStoreWrites, emptyStoreWrites } from './StoreWrites';
 import { DatabasePipelinesStore } from './DatabasePipelinesStore';
 import {
   createStoreTestDatabases,
@@ -201,5 +206,222 @@ describe.each(ids)('DatabasePipelinesStore on %s', databaseId => {
     const page = await store.listPipelines({ offset: 999, limit: 5 });
     expect(page.totalCount).toBe(1000);
     expect(page.items.map(p => p.name)).toEqual(['Bulk0999']);
+  });
+});
+
+describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
+  const runId = '22222222-2222-4222-8222-222222222222';
+  const received = new Date('2026-11-03T00:00:00Z');
+  const events = {
+    START: runEvent({
+      eventType: 'START',
+      eventTime: '2026-11-02T01:00:00Z',
+      runId,
+      job: 'hourly',
+      inputs: ['raw'],
+    }),
+    RUNNING: runEvent({
+      eventType: 'RUNNING',
+      eventTime: '2026-11-02T01:30:00Z',
+      runId,
+      job: 'hourly',
+    }),
+    COMPLETE: runEvent({
+      eventType: 'COMPLETE',
+      eventTime: '2026-11-02T02:00:00Z',
+      runId,
+      job: 'hourly',
+      outputs: ['agg'],
+    }),
+  };
+  const writesOf = (event: any) => mapOpenLineageEvent(event, received);
+
+  async function createStore() {
+    const knex = await databases.init(databaseId);
+    const store = await DatabasePipelinesStore.create({
+      database: databaseServiceFor(knex),
+    });
+    return { knex, store };
+  }
+
+  const permutations: Array<Array<keyof typeof events>> = [
+    ['START', 'RUNNING', 'COMPLETE'],
+    ['COMPLETE', 'RUNNING', 'START'],
+    ['RUNNING', 'COMPLETE', 'START'],
+    ['COMPLETE', 'START', 'RUNNING'],
+  ];
+
+  it('ends in the same run whatever order the events come in', async () => {
+    const outcomes = [];
+    for (const order of permutations) {
+      const { store } = await createStore();
+      for (const type of order) {
+        await store.applyWrites(writesOf(events[type]));
+      }
+      const { updatedAt: _ignored, ...run } = (await store.getRun(runId))!;
+      outcomes.push(run);
+    }
+    expect(outcomes[0]).toEqual({
+      id: runId,
+      pipelineId: 'tests:hourly',
+      state: 'succeeded',
+      sourceState: 'COMPLETE',
+      startedAt: '2026-11-02T01:00:00.000Z',
+      endedAt: '2026-11-02T02:00:00.000Z',
+    });
+    for (const outcome of outcomes) {
+      expect(outcome).toEqual(outcomes[0]);
+    }
+  });
+
+  it('merges several events of one run inside one transaction', async () => {
+    const { store } = await createStore();
+    await store.applyWrites(
+      concatStoreWrites([
+        writesOf(events.COMPLETE),
+        writesOf(events.START),
+        writesOf(events.RUNNING),
+      ]),
+    );
+    expect(await store.getRun(runId)).toMatchObject({
+      state: 'succeeded',
+      startedAt: '2026-11-02T01:00:00.000Z',
+    });
+    expect(await store.countRawEvents()).toBe(3);
+    // The pipeline's denormalized latest state follows its latest run.
+    expect(await store.getPipeline('tests:hourly')).toMatchObject({
+      latestRunState: 'succeeded',
+    });
+  });
+
+  it('pages runs newest partition first, by window and by state', async () => {
+    const { store } = await createStore();
+    const hours = [0, 1, 2, 3, 4, 5];
+    await store.applyWrites(
+      concatStoreWrites(
+        hours.map(hour =>
+          writesOf(
+            runEvent({
+              eventType: hour === 3 ? 'FAIL' : 'COMPLETE',
+              eventTime: `2026-11-02T0${hour}:50:00Z`,
+              runId: `33333333-3333-4333-8333-00000000000${hour}`,
+              job: 'hourly',
+              runFacets: {
+                nominalTime: {
+                  _producer: 'https://example.com',
+                  _schemaURL: 'https://example.com/schema',
+                  nominalStartTime: `2026-11-02T0${hour}:00:00Z`,
+                },
+              },
+            }),
+          ),
+        ),
+      ),
+    );
+
+    const page = await store.listRuns({
+      pipelineId: 'tests:hourly',
+      offset: 0,
+      limit: 2,
+    });
+    expect(page.totalCount).toBe(6);
+    expect(page.items.map(r => r.partition)).toEqual([
+      '2026-11-02T05:00:00.000Z',
+      '2026-11-02T04:00:00.000Z',
+    ]);
+
+    const window = await store.listRuns({
+      pipelineId: 'tests:hourly',
+      offset: 0,
+      limit: 10,
+      from: new Date('2026-11-02T01:00:00Z'),
+      to: new Date('2026-11-02T03:00:00Z'),
+    });
+    expect(window.items.map(r => r.partition)).toEqual([
+      '2026-11-02T02:00:00.000Z',
+      '2026-11-02T01:00:00.000Z',
+    ]);
+
+    const failed = await store.listRuns({
+      pipelineId: 'tests:hourly',
+      offset: 0,
+      limit: 10,
+      state: 'failed',
+    });
+    expect(failed.items.map(r => r.partition)).toEqual([
+      '2026-11-02T03:00:00.000Z',
+    ]);
+    expect(await store.getPipeline('tests:hourly')).toMatchObject({
+      latestRunState: 'succeeded',
+      latestRunAt: '2026-11-02T05:00:00.000Z',
+    });
+  });
+
+  it('prunes raw events older than the retention, and nothing else', async () => {
+    const { store } = await createStore();
+    await store.applyWrites(
+      mapOpenLineageEvent(events.START, new Date('2026-10-01T00:00:00Z')),
+    );
+    await store.applyWrites(
+      mapOpenLineageEvent(events.COMPLETE, new Date('2026-11-20T00:00:00Z')),
+    );
+
+    const retention = await RawEventRetention.start({
+      store,
+      scheduler: mockServices.scheduler.mock(),
+      logger: mockServices.logger.mock(),
+      retention: { days: 14 },
+    });
+    expect(await retention.prune(new Date('2026-11-28T00:00:00Z'))).toBe(1);
+    expect(await store.countRawEvents()).toBe(1);
+    // Derived state is not raw data: it stays.
+    expect(await store.getRun(runId)).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('lists lineage edges, and only newer ones after a cursor', async () => {
+    const { store } = await createStore();
+    await store.applyWrites(writesOf(events.START));
+    const all = await store.listLineageEdges();
+    expect(all.map(({ from, to }) => ({ from, to }))).toEqual([
+      { from: 'dataset:warehouse/raw', to: 'pipeline:tests:hourly' },
+    ]);
+    const cursor = all[0].createdAt;
+
+    await new Promise(resolve => setTimeout(resolve, 5));
+    await store.applyWrites(writesOf(events.COMPLETE));
+    await store.applyWrites(writesOf(events.START)); // seen again: not new
+    const newer = await store.listLineageEdges(cursor);
+    expect(newer.map(({ from, to }) => ({ from, to }))).toEqual([
+      { from: 'pipeline:tests:hourly', to: 'dataset:warehouse/agg' },
+    ]);
+  });
+
+  it('keeps the latest quality result per assertion', async () => {
+    const { store } = await createStore();
+    const result = (success: boolean, observedAt: string) => ({
+      ...emptyStoreWrites(),
+      qualityResults: [
+        {
+          runId,
+          datasetId: 'warehouse/raw',
+          assertion: 'not_null',
+          column: 'id',
+          success,
+          observedAt: new Date(observedAt),
+        },
+      ],
+    });
+    await store.applyWrites(result(true, '2026-11-02T02:00:00Z'));
+    await store.applyWrites(result(false, '2026-11-02T01:00:00Z'));
+    expect(await store.listQualityResults('warehouse/raw', 10)).toEqual([
+      {
+        runId,
+        datasetId: 'warehouse/raw',
+        assertion: 'not_null',
+        column: 'id',
+        success: true,
+        observedAt: '2026-11-02T02:00:00.000Z',
+      },
+    ]);
   });
 });

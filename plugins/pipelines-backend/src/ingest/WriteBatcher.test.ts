@@ -1,0 +1,113 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { PipelinesStore } from '../store/PipelinesStore';
+import { emptyStoreWrites, StoreWrites } from '../store/StoreWrites';
+import { WriteBatcher } from './WriteBatcher';
+
+function writesFor(id: string): StoreWrites {
+  return {
+    ...emptyStoreWrites(),
+    pipelines: [
+      { id, source: 's', namespace: 's', name: id, seenAt: new Date(0) },
+    ],
+  };
+}
+
+function fakeStore(options: { failFor?: string } = {}) {
+  const committed: string[][] = [];
+  let release: () => void = () => {};
+  let gate: Promise<void> = Promise.resolve();
+  const store = {
+    applyWrites: jest.fn(async (writes: StoreWrites) => {
+      await gate;
+      const ids = writes.pipelines.map(p => p.id);
+      if (options.failFor && ids.includes(options.failFor)) {
+        throw new Error(`cannot write ${options.failFor}`);
+      }
+      committed.push(ids);
+    }),
+  };
+  return {
+    store: store as unknown as PipelinesStore,
+    applyWrites: store.applyWrites,
+    committed,
+    hold() {
+      gate = new Promise(resolve => {
+        release = resolve;
+      });
+    },
+    release: () => release(),
+  };
+}
+
+describe('WriteBatcher', () => {
+  it('commits concurrent submissions in one transaction', async () => {
+    const fake = fakeStore();
+    const onCommitted = jest.fn();
+    const batcher = WriteBatcher.create({
+      store: fake.store,
+      logger: mockServices.logger.mock(),
+      onCommitted,
+    });
+
+    await Promise.all(['a', 'b', 'c'].map(id => batcher.submit(writesFor(id))));
+
+    expect(fake.applyWrites).toHaveBeenCalledTimes(1);
+    expect(fake.committed).toEqual([['a', 'b', 'c']]);
+    expect(onCommitted).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a submission only after its own commit', async () => {
+    const fake = fakeStore();
+    fake.hold();
+    const batcher = WriteBatcher.create({
+      store: fake.store,
+      logger: mockServices.logger.mock(),
+    });
+    let answered = false;
+    const submitted = batcher.submit(writesFor('a')).then(() => {
+      answered = true;
+    });
+    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+    expect(fake.committed).toEqual([]);
+
+    fake.release();
+    await submitted;
+    expect(fake.committed).toEqual([['a']]);
+  });
+
+  it('groups what arrives during a commit into the next one', async () => {
+    const fake = fakeStore();
+    fake.hold();
+    const batcher = WriteBatcher.create({
+      store: fake.store,
+      logger: mockServices.logger.mock(),
+    });
+    const first = batcher.submit(writesFor('a'));
+    await new Promise(resolve => setTimeout(resolve, 5));
+    const later = [
+      batcher.submit(writesFor('b')),
+      batcher.submit(writesFor('c')),
+    ];
+    fake.release();
+    await Promise.all([first, ...later]);
+    expect(fake.committed).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('does not fail good writes with a bad neighbour', async () => {
+    const fake = fakeStore({ failFor: 'bad' });
+    const batcher = WriteBatcher.create({
+      store: fake.store,
+      logger: mockServices.logger.mock(),
+    });
+    const results = await Promise.allSettled(
+      ['a', 'bad', 'c'].map(id => batcher.submit(writesFor(id))),
+    );
+    expect(results.map(r => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(fake.committed).toEqual([['a'], ['c']]);
+  });
+});
