@@ -4,10 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  SchedulerProvider,
+  schedulerProvidersExtensionPoint,
+} from '@tributary/plugin-pipelines-node';
 import { OpenLineageIngestor } from './ingest/OpenLineageIngestor';
 import { OpenLineageValidator } from './ingest/OpenLineageValidator';
 import { WriteBatcher } from './ingest/WriteBatcher';
 import { LineageService } from './lineage/LineageService';
+import { ProviderPoller } from './providers/ProviderPoller';
 import {
   DEFAULT_RAW_EVENT_RETENTION,
   RawEventRetention,
@@ -26,6 +31,13 @@ export const OPENLINEAGE_EVENTS_TOPIC = 'openlineage';
 export const pipelinesPlugin = createBackendPlugin({
   pluginId: 'pipelines',
   register(env) {
+    const providers: SchedulerProvider[] = [];
+    env.registerExtensionPoint(schedulerProvidersExtensionPoint, {
+      addProvider(...added) {
+        providers.push(...added);
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -96,6 +108,14 @@ export const pipelinesPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           fn: () => lineage.refresh(),
         });
+
+        await ProviderPoller.create({
+          providers,
+          store,
+          batcher,
+          scheduler,
+          logger,
+        }).start();
 
         httpRouter.use(
           await createRouter({

@@ -29,6 +29,13 @@ export interface Pipeline {
   parentPipelineId?: string;
   /** Owners as the source names them, before mapping to catalog refs. */
   sourceOwners?: string[];
+  /** Link to the pipeline in its scheduler's own UI. */
+  schedulerUrl?: string;
+  /**
+   * Present while the scheduler that reports it cannot be polled: its data is
+   * as of `since`, the last good poll.
+   */
+  stale?: { since?: string; reason?: string };
 }
 
 /** @public */

@@ -23,6 +23,7 @@ import {
   PipelinesPage,
   PipelinesStore,
   PipelineUpsert,
+  ProviderState,
   StoredLineageEdge,
 } from './PipelinesStore';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
@@ -110,6 +111,10 @@ interface PipelineRow {
   latest_run_at: DbTime | null;
   parent_pipeline_id: string | null;
   source_owners: string | null;
+  scheduler_url: string | null;
+  provider_last_success_at?: DbTime | null;
+  provider_failures?: number | null;
+  provider_last_error?: string | null;
 }
 
 interface RunRow {
@@ -167,7 +172,30 @@ function rowToPipeline(row: PipelineRow): Pipeline {
     latestRunAt: optionalIso(row.latest_run_at),
     parentPipelineId: row.parent_pipeline_id ?? undefined,
     sourceOwners: parseJsonArray<string>(row.source_owners),
+    schedulerUrl: row.scheduler_url ?? undefined,
+    stale: row.provider_failures
+      ? {
+          since: optionalIso(row.provider_last_success_at),
+          reason: row.provider_last_error ?? undefined,
+        }
+      : undefined,
   };
+}
+
+/** Pipelines with the health of the provider that reports them. */
+function selectPipelines(db: Knex) {
+  return db('pipelines')
+    .leftJoin(
+      'provider_state',
+      'provider_state.provider_id',
+      'pipelines.source',
+    )
+    .select(
+      'pipelines.*',
+      'provider_state.last_success_at as provider_last_success_at',
+      'provider_state.consecutive_failures as provider_failures',
+      'provider_state.last_error as provider_last_error',
+    );
 }
 
 function rowToRun(row: RunRow): Run {
@@ -323,6 +351,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
               ? JSON.stringify(p.sourceOwners)
               : null,
             job_type: p.jobType ?? null,
+            scheduler_url: p.schedulerUrl ?? null,
           })),
         )
         .onConflict('id')
@@ -343,6 +372,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
               'parent_pipeline_id',
               'source_owners',
               'job_type',
+              'scheduler_url',
             ].map(column => [column, tx.raw(incomingOr('pipelines', column))]),
           ),
           // A late report never moves first-seen forward or last-seen back.
@@ -619,41 +649,44 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   async getPipeline(id: string): Promise<Pipeline | undefined> {
-    const row = await this.db<PipelineRow>('pipelines').where({ id }).first();
+    const row = await selectPipelines(this.db)
+      .where('pipelines.id', id)
+      .first();
     return row ? rowToPipeline(row) : undefined;
   }
 
   async listPipelines(options: ListPipelinesOptions): Promise<PipelinesPage> {
-    const filtered = this.db<PipelineRow>('pipelines').modify(query => {
+    const filter = (query: Knex.QueryBuilder) => {
       if (options.search) {
         const pattern = `%${escapeLike(options.search.toLowerCase())}%`;
         query.where(inner =>
           inner
-            .whereRaw(`lower(id) like ? escape '\\'`, [pattern])
-            .orWhereRaw(`lower(name) like ? escape '\\'`, [pattern])
-            .orWhereRaw(`lower(coalesce(title, '')) like ? escape '\\'`, [
-              pattern,
-            ]),
+            .whereRaw(`lower(pipelines.id) like ? escape '\\'`, [pattern])
+            .orWhereRaw(`lower(pipelines.name) like ? escape '\\'`, [pattern])
+            .orWhereRaw(
+              `lower(coalesce(pipelines.title, '')) like ? escape '\\'`,
+              [pattern],
+            ),
         );
       }
       if (options.owner) {
-        query.where('owner', options.owner);
+        query.where('pipelines.owner', options.owner);
       }
       if (options.source) {
-        query.where('source', options.source);
+        query.where('pipelines.source', options.source);
       }
       if (options.state) {
-        query.where('latest_run_state', options.state);
+        query.where('pipelines.latest_run_state', options.state);
       }
-    });
+    };
 
     const [rows, [{ count }]] = await Promise.all([
-      filtered
-        .clone()
-        .orderBy('id', 'asc')
+      selectPipelines(this.db)
+        .modify(filter)
+        .orderBy('pipelines.id', 'asc')
         .offset(options.offset)
         .limit(options.limit),
-      filtered.clone().count({ count: '*' }),
+      this.db('pipelines').modify(filter).count({ count: '*' }),
     ]);
     return {
       items: (rows as PipelineRow[]).map(rowToPipeline),
@@ -864,6 +897,38 @@ export class DatabasePipelinesStore implements PipelinesStore {
       );
     }
     return { pipelines, datasets };
+  }
+
+  async getProviderState(providerId: string): Promise<ProviderState> {
+    const row = await this.db('provider_state')
+      .where('provider_id', providerId)
+      .first();
+    return {
+      providerId,
+      cursor: row?.cursor ?? undefined,
+      lastSuccessAt: row?.last_success_at
+        ? new Date(toIsoTimestamp(row.last_success_at))
+        : undefined,
+      lastFailureAt: row?.last_failure_at
+        ? new Date(toIsoTimestamp(row.last_failure_at))
+        : undefined,
+      lastError: row?.last_error ?? undefined,
+      consecutiveFailures: Number(row?.consecutive_failures ?? 0),
+    };
+  }
+
+  async saveProviderState(state: ProviderState): Promise<void> {
+    await this.db('provider_state')
+      .insert({
+        provider_id: state.providerId,
+        cursor: state.cursor ?? null,
+        last_success_at: state.lastSuccessAt ?? null,
+        last_failure_at: state.lastFailureAt ?? null,
+        last_error: state.lastError ?? null,
+        consecutive_failures: state.consecutiveFailures,
+      })
+      .onConflict('provider_id')
+      .merge();
   }
 
   async pruneRawEvents(receivedBefore: Date): Promise<number> {

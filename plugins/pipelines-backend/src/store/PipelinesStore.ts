@@ -29,6 +29,7 @@ export interface PipelineUpsert {
   parentPipelineId?: string;
   sourceOwners?: string[];
   jobType?: string;
+  schedulerUrl?: string;
   /** When the source saw it; first/last seen are kept from these. */
   seenAt: Date;
   /** Set when merged rows of one batch saw it earlier than seenAt. */
@@ -81,6 +82,16 @@ export interface NodeSummaries {
   datasets: Map<string, Pick<Dataset, 'id' | 'name' | 'owner'>>;
 }
 
+/** Poll cursor and health of one scheduler provider, shared by replicas. */
+export interface ProviderState {
+  providerId: string;
+  cursor?: string;
+  lastSuccessAt?: Date;
+  lastFailureAt?: Date;
+  lastError?: string;
+  consecutiveFailures: number;
+}
+
 /** The plugin's persistent state. One implementation per storage technology. */
 export interface PipelinesStore {
   /**
@@ -110,6 +121,8 @@ export interface PipelinesStore {
     pipelineIds: string[],
     datasetIds: string[],
   ): Promise<NodeSummaries>;
+  getProviderState(providerId: string): Promise<ProviderState>;
+  saveProviderState(state: ProviderState): Promise<void>;
   /** Deletes raw events received before the given time; answers how many. */
   pruneRawEvents(receivedBefore: Date): Promise<number>;
   countRawEvents(): Promise<number>;
