@@ -44,7 +44,7 @@ describe('fetchJson', () => {
   });
 
   it('names the URL and status of an HTTP error', async () => {
-    const error = await fetchJson(`${baseUrl}/broken`).catch(
+    const error = await fetchJson<never>(`${baseUrl}/broken`).catch(
       (e: SchedulerRequestError) => e,
     );
     expect(error).toBeInstanceOf(SchedulerRequestError);
