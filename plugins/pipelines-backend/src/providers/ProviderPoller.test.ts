@@ -188,9 +188,9 @@ describe.each(ids)('ProviderPoller on %s', databaseId => {
     await poller.poll(provider, { now: new Date('2026-11-02T00:00:00Z') });
     provider.runs = [run('r1', 1, 'running')];
     await poller.poll(provider, { now: new Date('2026-11-02T00:01:00Z') });
-    expect(await store.getRun('fake:three:r1')).toMatchObject({
-      state: 'running',
-    });
+    const rerun = await store.getRun('fake:three:r1');
+    expect(rerun).toMatchObject({ state: 'running' });
+    expect(rerun?.errorMessage).toBeUndefined();
   });
 });
 

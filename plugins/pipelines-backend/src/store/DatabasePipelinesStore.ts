@@ -484,8 +484,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
           state_rank: tx.raw(ifRunStateWins('state_rank')),
           state_time: tx.raw(ifRunStateWins('state_time')),
           ended_at: tx.raw(ifRunStateWins('ended_at')),
+          // A run that went on to succeed (a retry) no longer shows the old error.
           error_message: tx.raw(
-            `case when ${RUN_STATE_WINS} then coalesce(excluded.error_message, runs.error_message) else coalesce(runs.error_message, excluded.error_message) end`,
+            `case when ${RUN_STATE_WINS} then (case when excluded.state in ('succeeded', 'running', 'queued', 'skipped') then excluded.error_message else coalesce(excluded.error_message, runs.error_message) end) else coalesce(runs.error_message, excluded.error_message) end`,
           ),
           attempt: tx.raw(maxOf('runs', 'attempt')),
           queued_at: tx.raw(minOf('runs', 'queued_at')),

@@ -36,6 +36,14 @@ function maxTime(a: Time, b: Time): Time {
   return b.getTime() > a.getTime() ? b : a;
 }
 
+/** A run that went on to these states (a retry) no longer shows the old error. */
+const STATES_WITHOUT_ERROR = new Set([
+  'succeeded',
+  'running',
+  'queued',
+  'skipped',
+]);
+
 /** Terminal states win; later event time wins within a rank; ties by name. */
 export function runStateWins(incoming: RunUpsert, current: RunUpsert): boolean {
   if (incoming.stateRank !== current.stateRank) {
@@ -77,7 +85,9 @@ export function mergeRun(current: RunUpsert, incoming: RunUpsert): RunUpsert {
     startedAt: minTime(current.startedAt, incoming.startedAt),
     endedAt: winner.endedAt,
     firstEventTime: minTime(current.firstEventTime, incoming.firstEventTime)!,
-    errorMessage: winner.errorMessage ?? loser.errorMessage,
+    errorMessage: STATES_WITHOUT_ERROR.has(winner.state)
+      ? winner.errorMessage
+      : winner.errorMessage ?? loser.errorMessage,
     externalUrl: incoming.externalUrl ?? current.externalUrl,
   };
 }
