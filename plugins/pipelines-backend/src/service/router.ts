@@ -4,15 +4,16 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { internal as openapi } from '@backstage/backend-openapi-utils';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   LIST_PIPELINES_MAX_LIMIT,
   RUN_STATES,
 } from '@tributary/plugin-pipelines-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
 import { LineageService } from '../lineage/LineageService';
+import { createOpenApiRouter, spec } from '../schema/openapi.generated';
 import { PipelinesStore } from '../store/PipelinesStore';
 import { parseListPipelinesQuery } from './parseListPipelinesQuery';
 import { parseQuery } from './queryParameters';
@@ -21,6 +22,28 @@ export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_LINEAGE_DEPTH = 50;
+
+/**
+ * Stands in for the OpenAPI router's default middleware, an `express.json()`
+ * with its 100 KiB limit in front of every route: the ingest routes parse
+ * their bodies themselves, after the credentials check and with their own
+ * size limits.
+ */
+const noBodyParsing: express.RequestHandler = (_req, _res, next) => next();
+
+/**
+ * Paths with a malformed percent-encoding: the OpenAPI validator would answer
+ * them with its own 400 ("malformed uri"); skipping it leaves them to Express,
+ * whose 400 names the parameter it cannot decode.
+ */
+function isMalformedPath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 export interface RouterOptions {
   store: PipelinesStore;
@@ -50,7 +73,22 @@ export async function createRouter(
     limit: { type: 'integer', min: 1, max: maxPageSize },
   } as const;
 
-  const router = Router();
+  // Routes, parameters and bodies are typed from src/schema/openapi.json, but
+  // the OpenAPI validator checks no request: the handlers do, because their
+  // 400s say what is wrong in the API's own words (an unknown query parameter
+  // lists the known ones, a limit out of range gives the configured maximum)
+  // and the validator would answer first, in its words. So `req.query` holds
+  // the raw strings, whatever the spec types say: read it only through
+  // parseQuery. Credentials are Backstage's business (httpRouter, httpAuth).
+  const router = await createOpenApiRouter({
+    middleware: [noBodyParsing],
+    validatorOptions: {
+      validateRequests: false,
+      validateSecurity: false,
+      fileUploader: false,
+      ignorePaths: isMalformedPath,
+    },
+  });
 
   router.get('/v1/pipelines', async (req, res) => {
     const query = parseListPipelinesQuery(req.query, maxPageSize);
@@ -183,48 +221,63 @@ export async function createRouter(
   const singleEventParser = express.json({ limit: maxEventBytes });
   const batchParser = express.json({ limit: maxBatchBytes });
 
+  const ingestEvent: openapi.DocRequestHandler<
+    typeof spec,
+    '/v1/lineage',
+    'post'
+  > = async (req, res) => {
+    // The body parser has already enforced the size limit. The body is any
+    // JSON value, whatever its type says; the ingestor validates it.
+    const [result] = await ingestor.ingest([req.body]);
+    if (result.status === 'accepted') {
+      res.status(201).json({ status: 'accepted' });
+      return;
+    }
+    res.status(result.statusCode).json({
+      error: {
+        name: 'InputError',
+        message: `Invalid OpenLineage event: ${result
+          .problems!.map(p => `${p.path}: ${p.message}`)
+          .join('; ')}`,
+      },
+      problems: result.problems,
+      response: { statusCode: result.statusCode },
+    });
+  };
+  router.post('/v1/lineage', requireService, singleEventParser, ingestEvent);
   router.post(
-    ['/v1/lineage', '/api/v1/lineage'],
+    '/api/v1/lineage',
     requireService,
     singleEventParser,
-    async (req, res) => {
-      // The body parser has already enforced the size limit.
-      const [result] = await ingestor.ingest([req.body]);
-      if (result.status === 'accepted') {
-        res.status(201).json({ status: 'accepted' });
-        return;
-      }
-      res.status(result.statusCode).json({
-        error: {
-          name: 'InputError',
-          message: `Invalid OpenLineage event: ${result
-            .problems!.map(p => `${p.path}: ${p.message}`)
-            .join('; ')}`,
-        },
-        problems: result.problems,
-        response: { statusCode: result.statusCode },
-      });
-    },
+    ingestEvent,
   );
 
+  const ingestBatch: openapi.DocRequestHandler<
+    typeof spec,
+    '/v1/lineage/batch',
+    'post'
+  > = async (req, res) => {
+    // Any JSON value, whatever its type says.
+    const events: unknown = req.body;
+    if (!Array.isArray(events)) {
+      throw new InputError(
+        'A lineage batch must be a JSON array of OpenLineage events',
+      );
+    }
+    const results = await ingestor.ingest(events, { checkSizes: true });
+    const accepted = results.filter(r => r.status === 'accepted').length;
+    res.status(200).json({
+      accepted,
+      rejected: results.length - accepted,
+      results,
+    });
+  };
+  router.post('/v1/lineage/batch', requireService, batchParser, ingestBatch);
   router.post(
-    ['/v1/lineage/batch', '/api/v1/lineage/batch'],
+    '/api/v1/lineage/batch',
     requireService,
     batchParser,
-    async (req, res) => {
-      if (!Array.isArray(req.body)) {
-        throw new InputError(
-          'A lineage batch must be a JSON array of OpenLineage events',
-        );
-      }
-      const results = await ingestor.ingest(req.body, { checkSizes: true });
-      const accepted = results.filter(r => r.status === 'accepted').length;
-      res.status(200).json({
-        accepted,
-        rejected: results.length - accepted,
-        results,
-      });
-    },
+    ingestBatch,
   );
 
   router.use(MiddlewareFactory.create({ config, logger }).error());

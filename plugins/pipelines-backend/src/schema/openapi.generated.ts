@@ -1,0 +1,1049 @@
+// ******************************************************************
+// * Written in the shape that `backstage-cli package schema openapi *
+// * generate` produces from ./openapi.json, which is the source of  *
+// * truth: change that file first, then this one to match it.      *
+// * openapi.test.ts fails when the two differ.                      *
+// ******************************************************************
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+
+export const spec = {
+  openapi: '3.0.3',
+  info: {
+    title: 'pipelines',
+    version: '1',
+    description:
+      'The Tributary pipelines backend: pipelines, runs, datasets and lineage, and OpenLineage ingest.\n\nEvery request needs Backstage credentials. Query parameters are checked by the handlers, not by the OpenAPI validator: an unknown, repeated or malformed parameter is a 400 that names it.',
+    license: {
+      name: 'Apache-2.0',
+      url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
+    },
+  },
+  servers: [{ url: '/' }],
+  security: [{ JWT: [] }],
+  components: {
+    securitySchemes: {
+      JWT: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    },
+    parameters: {
+      pipelineId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description: 'Pipeline id, `<source>:<name>`, URL-encoded.',
+        schema: { type: 'string' },
+      },
+      datasetId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        description:
+          'Dataset id, `<namespace>/<name>` (or an alias of it), URL-encoded.',
+        schema: { type: 'string' },
+      },
+      runId: {
+        name: 'runId',
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      },
+      offset: {
+        name: 'offset',
+        in: 'query',
+        required: false,
+        description: 'Number of items to skip.',
+        schema: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 9007199254740991,
+          default: 0,
+        },
+      },
+      limit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description:
+          'Page size. At most `pipelines.api.maxPageSize` (default 500); a larger value is a 400. Defaults to 50, or to the maximum when that is smaller.',
+        schema: { type: 'integer', minimum: 1, default: 50 },
+      },
+      qualityLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description:
+          'Number of most recent results. At most `pipelines.api.maxPageSize` (default 500); a larger value is a 400.',
+        schema: { type: 'integer', minimum: 1, default: 50 },
+      },
+      pipelineSearch: {
+        name: 'search',
+        in: 'query',
+        required: false,
+        description:
+          'Case-insensitive substring of the id, name or title. Empty means no filter.',
+        schema: { type: 'string' },
+      },
+      datasetSearch: {
+        name: 'search',
+        in: 'query',
+        required: false,
+        description:
+          'Case-insensitive substring of the id. Empty means no filter.',
+        schema: { type: 'string' },
+      },
+      owner: {
+        name: 'owner',
+        in: 'query',
+        required: false,
+        description: 'Catalog entity ref of the owner. Empty means no filter.',
+        schema: { type: 'string' },
+      },
+      source: {
+        name: 'source',
+        in: 'query',
+        required: false,
+        description: 'Where pipelines come from. Empty means no filter.',
+        schema: { type: 'string' },
+      },
+      platform: {
+        name: 'platform',
+        in: 'query',
+        required: false,
+        description: 'Dataset platform. Empty means no filter.',
+        schema: { type: 'string' },
+      },
+      pipelineState: {
+        name: 'state',
+        in: 'query',
+        required: false,
+        description: 'Only pipelines whose latest run is in this state.',
+        schema: { $ref: '#/components/schemas/RunState' },
+      },
+      runState: {
+        name: 'state',
+        in: 'query',
+        required: false,
+        description: 'Only runs in this state.',
+        schema: { $ref: '#/components/schemas/RunState' },
+      },
+      from: {
+        name: 'from',
+        in: 'query',
+        required: false,
+        description:
+          'ISO-8601 time: runs whose partition (or, without one, first event) is at or after it.',
+        schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+      },
+      to: {
+        name: 'to',
+        in: 'query',
+        required: false,
+        description:
+          'ISO-8601 time: runs whose partition (or first event) is before it.',
+        schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+      },
+      field: {
+        name: 'field',
+        in: 'query',
+        required: false,
+        description:
+          'Only the lineage of this output column. Empty means every column.',
+        schema: { type: 'string' },
+      },
+      lineageNode: {
+        name: 'node',
+        in: 'query',
+        required: true,
+        description:
+          'The node to start from: `pipeline:<id>` or `dataset:<id>`.',
+        schema: { type: 'string', pattern: '^(pipeline|dataset):.' },
+      },
+      lineageDirection: {
+        name: 'direction',
+        in: 'query',
+        required: false,
+        description:
+          '`downstream` follows the data flow, `upstream` goes against it.',
+        schema: {
+          type: 'string',
+          enum: ['upstream', 'downstream', 'both'],
+          default: 'both',
+        },
+      },
+      lineageDepth: {
+        name: 'depth',
+        in: 'query',
+        required: false,
+        description: 'Number of hops from the node.',
+        schema: { type: 'integer', minimum: 0, maximum: 50, default: 3 },
+      },
+      lineageLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description:
+          'Most neighbours returned per node and direction; `omitted` counts the rest.',
+        schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      },
+    },
+    responses: {
+      BadRequest: {
+        description:
+          'The request is malformed, e.g. an unknown, repeated or invalid query parameter.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      Unauthorized: {
+        description: 'The request has no valid credentials.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      Forbidden: {
+        description: 'The credentials are not those of a service.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      NotFound: {
+        description: 'No such item.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      PayloadTooLarge: {
+        description:
+          'The request body is larger than `pipelines.ingest.maxEventBytes` (one event, default 1 MiB) or `pipelines.ingest.maxBatchBytes` (a batch, default 16 MiB).',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      IngestEventRejected: {
+        description:
+          'The body is not valid JSON, or not a valid OpenLineage event; `problems` then says why. Nothing is written.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/IngestError' },
+          },
+        },
+      },
+    },
+    schemas: {
+      RunState: {
+        type: 'string',
+        enum: [
+          'queued',
+          'running',
+          'succeeded',
+          'failed',
+          'aborted',
+          'skipped',
+          'unknown',
+        ],
+      },
+      Pipeline: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'source',
+          'namespace',
+          'name',
+          'firstSeenAt',
+          'lastSeenAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+            description: '`<source>:<name>`, stable across polls and events.',
+          },
+          source: {
+            type: 'string',
+            description:
+              'Where the pipeline comes from: a scheduler instance or an OpenLineage namespace.',
+          },
+          namespace: { type: 'string' },
+          name: { type: 'string' },
+          title: { type: 'string' },
+          description: { type: 'string' },
+          owner: {
+            type: 'string',
+            description: 'Catalog entity ref of the owner, when known.',
+          },
+          system: { type: 'string' },
+          schedule: { type: 'string' },
+          freshnessTarget: { type: 'string' },
+          entityRef: { type: 'string' },
+          sourceUrl: { type: 'string' },
+          firstSeenAt: { type: 'string', format: 'date-time' },
+          lastSeenAt: { type: 'string', format: 'date-time' },
+          latestRunState: { $ref: '#/components/schemas/RunState' },
+          latestRunAt: { type: 'string', format: 'date-time' },
+          parentPipelineId: {
+            type: 'string',
+            description: 'OpenLineage parent job, e.g. the DAG of a task.',
+          },
+          sourceOwners: {
+            type: 'array',
+            description:
+              'Owners as the source names them, before mapping to catalog refs.',
+            items: { type: 'string' },
+          },
+          schedulerUrl: {
+            type: 'string',
+            description: "Link to the pipeline in its scheduler's own UI.",
+          },
+          stale: {
+            type: 'object',
+            description:
+              'Present while the scheduler that reports it cannot be polled: its data is as of `since`, the last good poll.',
+            additionalProperties: false,
+            properties: {
+              since: { type: 'string', format: 'date-time' },
+              reason: { type: 'string' },
+            },
+          },
+        },
+      },
+      Run: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'pipelineId', 'state', 'updatedAt'],
+        properties: {
+          id: { type: 'string' },
+          pipelineId: { type: 'string' },
+          parentRunId: { type: 'string' },
+          partition: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Nominal (logical) time of the run.',
+          },
+          partitionEnd: { type: 'string', format: 'date-time' },
+          state: { $ref: '#/components/schemas/RunState' },
+          sourceState: {
+            type: 'string',
+            description: 'The state as the source names it.',
+          },
+          attempt: { type: 'integer' },
+          queuedAt: { type: 'string', format: 'date-time' },
+          startedAt: { type: 'string', format: 'date-time' },
+          endedAt: { type: 'string', format: 'date-time' },
+          errorMessage: { type: 'string' },
+          externalUrl: { type: 'string' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      DatasetField: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string' },
+          type: { type: 'string' },
+          description: { type: 'string' },
+        },
+      },
+      Dataset: {
+        type: 'object',
+        description:
+          'A dataset named per OpenLineage naming; its id is `<namespace>/<name>`.',
+        additionalProperties: false,
+        required: ['id', 'namespace', 'name', 'firstSeenAt', 'lastSeenAt'],
+        properties: {
+          id: { type: 'string' },
+          namespace: { type: 'string' },
+          name: { type: 'string' },
+          platform: { type: 'string' },
+          description: { type: 'string' },
+          schema: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/DatasetField' },
+          },
+          owner: { type: 'string' },
+          sourceOwners: { type: 'array', items: { type: 'string' } },
+          entityRef: { type: 'string' },
+          firstSeenAt: { type: 'string', format: 'date-time' },
+          lastSeenAt: { type: 'string', format: 'date-time' },
+          lastWrittenAt: { type: 'string', format: 'date-time' },
+          lastWrittenByRun: { type: 'string' },
+        },
+      },
+      PipelineSummary: {
+        type: 'object',
+        description: 'A pipeline as it appears next to a dataset.',
+        additionalProperties: false,
+        required: ['id', 'name'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          title: { type: 'string' },
+          owner: { type: 'string' },
+          latestRunState: { $ref: '#/components/schemas/RunState' },
+          latestRunAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      DatasetDetails: {
+        type: 'object',
+        description: 'A Dataset with the pipelines that write and read it.',
+        additionalProperties: false,
+        required: [
+          'id',
+          'namespace',
+          'name',
+          'firstSeenAt',
+          'lastSeenAt',
+          'producers',
+          'consumers',
+        ],
+        properties: {
+          id: { type: 'string' },
+          namespace: { type: 'string' },
+          name: { type: 'string' },
+          platform: { type: 'string' },
+          description: { type: 'string' },
+          schema: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/DatasetField' },
+          },
+          owner: { type: 'string' },
+          sourceOwners: { type: 'array', items: { type: 'string' } },
+          entityRef: { type: 'string' },
+          firstSeenAt: { type: 'string', format: 'date-time' },
+          lastSeenAt: { type: 'string', format: 'date-time' },
+          lastWrittenAt: { type: 'string', format: 'date-time' },
+          lastWrittenByRun: { type: 'string' },
+          producers: {
+            type: 'array',
+            description: 'Pipelines that write it.',
+            items: { $ref: '#/components/schemas/PipelineSummary' },
+          },
+          consumers: {
+            type: 'array',
+            description: 'Pipelines that read it.',
+            items: { $ref: '#/components/schemas/PipelineSummary' },
+          },
+        },
+      },
+      ColumnLineageEntry: {
+        type: 'object',
+        description: 'One input column of one output column.',
+        additionalProperties: false,
+        required: ['datasetId', 'field', 'inputDatasetId', 'inputField'],
+        properties: {
+          datasetId: { type: 'string' },
+          field: { type: 'string' },
+          inputDatasetId: { type: 'string' },
+          inputField: { type: 'string' },
+          transformations: { type: 'array', items: {} },
+        },
+      },
+      QualityResult: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['runId', 'datasetId', 'assertion', 'success', 'observedAt'],
+        properties: {
+          runId: { type: 'string' },
+          datasetId: { type: 'string' },
+          assertion: { type: 'string' },
+          column: { type: 'string' },
+          success: { type: 'boolean' },
+          partition: { type: 'string', format: 'date-time' },
+          observedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      LineageNode: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'kind', 'id', 'name', 'depth'],
+        properties: {
+          key: {
+            type: 'string',
+            description: '`pipeline:<id>` or `dataset:<id>`.',
+          },
+          kind: { type: 'string', enum: ['pipeline', 'dataset'] },
+          id: { type: 'string' },
+          name: { type: 'string' },
+          depth: {
+            type: 'integer',
+            description: 'Hops from the root; the root has depth 0.',
+          },
+          owner: { type: 'string' },
+          latestRunState: { $ref: '#/components/schemas/RunState' },
+        },
+      },
+      LineageEdge: {
+        type: 'object',
+        description: 'An edge in data-flow direction, between node keys.',
+        additionalProperties: false,
+        required: ['from', 'to'],
+        properties: { from: { type: 'string' }, to: { type: 'string' } },
+      },
+      LineageOmitted: {
+        type: 'object',
+        description:
+          'Neighbours of a node left out because its fan-out passed `limit`.',
+        additionalProperties: false,
+        properties: {
+          upstream: { type: 'integer' },
+          downstream: { type: 'integer' },
+        },
+      },
+      LineageResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['root', 'nodes', 'edges', 'omitted', 'truncated'],
+        properties: {
+          root: { type: 'string' },
+          nodes: {
+            type: 'array',
+            description: 'Nodes in breadth-first order; the root comes first.',
+            items: { $ref: '#/components/schemas/LineageNode' },
+          },
+          edges: {
+            type: 'array',
+            description: 'All edges between returned nodes.',
+            items: { $ref: '#/components/schemas/LineageEdge' },
+          },
+          omitted: {
+            type: 'object',
+            description:
+              'Per node key: neighbours left out because its fan-out passed `limit`.',
+            additionalProperties: {
+              $ref: '#/components/schemas/LineageOmitted',
+            },
+          },
+          truncated: {
+            type: 'boolean',
+            description:
+              'True when the walk stopped at the node cap before reaching `depth`.',
+          },
+        },
+      },
+      ListPipelinesResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items', 'totalCount', 'offset', 'limit'],
+        properties: {
+          items: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/Pipeline' },
+          },
+          totalCount: { type: 'integer' },
+          offset: { type: 'integer' },
+          limit: { type: 'integer' },
+        },
+      },
+      ListRunsResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items', 'totalCount', 'offset', 'limit'],
+        properties: {
+          items: { type: 'array', items: { $ref: '#/components/schemas/Run' } },
+          totalCount: { type: 'integer' },
+          offset: { type: 'integer' },
+          limit: { type: 'integer' },
+        },
+      },
+      ListDatasetsResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items', 'totalCount', 'offset', 'limit'],
+        properties: {
+          items: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/Dataset' },
+          },
+          totalCount: { type: 'integer' },
+          offset: { type: 'integer' },
+          limit: { type: 'integer' },
+        },
+      },
+      ListColumnLineageResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/ColumnLineageEntry' },
+          },
+        },
+      },
+      ListQualityResultsResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            description: 'Most recent first.',
+            items: { $ref: '#/components/schemas/QualityResult' },
+          },
+        },
+      },
+      OpenLineageEvent: {
+        type: 'object',
+        description:
+          'An OpenLineage run, job or dataset event (https://openlineage.io/spec/2-0-2/OpenLineage.json). The plugin validates it against the vendored OpenLineage core schema; an invalid event is a 400 with `problems`.',
+        additionalProperties: true,
+      },
+      IngestProblem: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'message'],
+        properties: {
+          path: {
+            type: 'string',
+            description: 'JSON path in the event, e.g. `$.run.runId`.',
+          },
+          message: { type: 'string' },
+        },
+      },
+      IngestEventResult: {
+        type: 'object',
+        description: 'Per-event outcome of a batch ingest.',
+        additionalProperties: false,
+        required: ['index', 'status', 'statusCode'],
+        properties: {
+          index: { type: 'integer' },
+          status: { type: 'string', enum: ['accepted', 'rejected'] },
+          statusCode: {
+            type: 'integer',
+            description:
+              '201 when accepted, 400 when invalid, 413 when larger than `pipelines.ingest.maxEventBytes`.',
+          },
+          problems: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/IngestProblem' },
+          },
+        },
+      },
+      IngestAccepted: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['status'],
+        properties: { status: { type: 'string', enum: ['accepted'] } },
+      },
+      IngestBatchResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['accepted', 'rejected', 'results'],
+        properties: {
+          accepted: { type: 'integer' },
+          rejected: { type: 'integer' },
+          results: {
+            type: 'array',
+            description: 'One result per event, in request order.',
+            items: { $ref: '#/components/schemas/IngestEventResult' },
+          },
+        },
+      },
+      Error: {
+        type: 'object',
+        description: "Backstage's error response body.",
+        required: ['error', 'response'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['name', 'message'],
+            properties: {
+              name: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+          request: {
+            type: 'object',
+            required: ['method', 'url'],
+            properties: { method: { type: 'string' }, url: { type: 'string' } },
+          },
+          response: {
+            type: 'object',
+            required: ['statusCode'],
+            properties: { statusCode: { type: 'integer' } },
+          },
+        },
+      },
+      IngestError: {
+        type: 'object',
+        description:
+          'An Error; for an invalid OpenLineage event also the problems found.',
+        required: ['error', 'response'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['name', 'message'],
+            properties: {
+              name: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+          request: {
+            type: 'object',
+            required: ['method', 'url'],
+            properties: { method: { type: 'string' }, url: { type: 'string' } },
+          },
+          response: {
+            type: 'object',
+            required: ['statusCode'],
+            properties: { statusCode: { type: 'integer' } },
+          },
+          problems: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/IngestProblem' },
+          },
+        },
+      },
+    },
+  },
+  paths: {
+    '/v1/pipelines': {
+      get: {
+        operationId: 'ListPipelines',
+        summary: 'Lists pipelines, a page at a time.',
+        parameters: [
+          { $ref: '#/components/parameters/offset' },
+          { $ref: '#/components/parameters/limit' },
+          { $ref: '#/components/parameters/pipelineSearch' },
+          { $ref: '#/components/parameters/owner' },
+          { $ref: '#/components/parameters/source' },
+          { $ref: '#/components/parameters/pipelineState' },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of pipelines, ordered by id.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/ListPipelinesResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+        },
+      },
+    },
+    '/v1/pipelines/{id}': {
+      get: {
+        operationId: 'GetPipeline',
+        summary: 'Gets a pipeline.',
+        parameters: [{ $ref: '#/components/parameters/pipelineId' }],
+        responses: {
+          '200': {
+            description: 'The pipeline.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/Pipeline' },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/v1/pipelines/{id}/runs': {
+      get: {
+        operationId: 'ListPipelineRuns',
+        summary: 'Lists the runs of a pipeline, most recent first.',
+        parameters: [
+          { $ref: '#/components/parameters/pipelineId' },
+          { $ref: '#/components/parameters/offset' },
+          { $ref: '#/components/parameters/limit' },
+          { $ref: '#/components/parameters/from' },
+          { $ref: '#/components/parameters/to' },
+          { $ref: '#/components/parameters/runState' },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of runs.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/ListRunsResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/v1/runs/{runId}': {
+      get: {
+        operationId: 'GetRun',
+        summary: 'Gets a run.',
+        parameters: [{ $ref: '#/components/parameters/runId' }],
+        responses: {
+          '200': {
+            description: 'The run.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/Run' },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/v1/datasets': {
+      get: {
+        operationId: 'ListDatasets',
+        summary: 'Lists datasets, a page at a time.',
+        parameters: [
+          { $ref: '#/components/parameters/offset' },
+          { $ref: '#/components/parameters/limit' },
+          { $ref: '#/components/parameters/datasetSearch' },
+          { $ref: '#/components/parameters/platform' },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of datasets, ordered by id.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/ListDatasetsResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+        },
+      },
+    },
+    '/v1/datasets/{id}': {
+      get: {
+        operationId: 'GetDataset',
+        summary: 'Gets a dataset with the pipelines that write and read it.',
+        parameters: [{ $ref: '#/components/parameters/datasetId' }],
+        responses: {
+          '200': {
+            description: 'The dataset.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/DatasetDetails' },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/v1/datasets/{id}/column-lineage': {
+      get: {
+        operationId: 'ListDatasetColumnLineage',
+        summary: 'Lists the input columns of the columns of a dataset.',
+        parameters: [
+          { $ref: '#/components/parameters/datasetId' },
+          { $ref: '#/components/parameters/field' },
+        ],
+        responses: {
+          '200': {
+            description:
+              'The column lineage, ordered by field, input dataset and input field.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListColumnLineageResponse',
+                },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/v1/datasets/{id}/quality': {
+      get: {
+        operationId: 'ListDatasetQualityResults',
+        summary: 'Lists the most recent data quality results of a dataset.',
+        parameters: [
+          { $ref: '#/components/parameters/datasetId' },
+          { $ref: '#/components/parameters/qualityLimit' },
+        ],
+        responses: {
+          '200': {
+            description: 'The quality results, most recent first.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListQualityResultsResponse',
+                },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+    },
+    '/v1/lineage': {
+      get: {
+        operationId: 'GetLineage',
+        summary: 'Walks the lineage graph from a pipeline or dataset.',
+        parameters: [
+          { $ref: '#/components/parameters/lineageNode' },
+          { $ref: '#/components/parameters/lineageDirection' },
+          { $ref: '#/components/parameters/lineageDepth' },
+          { $ref: '#/components/parameters/lineageLimit' },
+        ],
+        responses: {
+          '200': {
+            description: 'The nodes and edges reached.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/LineageResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+        },
+      },
+      post: {
+        operationId: 'IngestLineageEvent',
+        summary: 'Ingests one OpenLineage event.',
+        description:
+          'Takes one OpenLineage event from a service (user credentials are refused). The event is stored before the response is sent; sending the same event again changes nothing.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/OpenLineageEvent' },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The event is stored.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/IngestAccepted' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/IngestEventRejected' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+        },
+      },
+    },
+    '/v1/lineage/batch': {
+      post: {
+        operationId: 'IngestLineageBatch',
+        summary: 'Ingests a batch of OpenLineage events.',
+        description:
+          'Takes an array of OpenLineage events from a service (user credentials are refused). Every valid event is stored, every invalid one is rejected on its own; the response says which.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'array',
+                items: { $ref: '#/components/schemas/OpenLineageEvent' },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'One result per event.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/IngestBatchResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+        },
+      },
+    },
+    '/api/v1/lineage': {
+      post: {
+        operationId: 'IngestLineageEventOpenLineageTransport',
+        summary:
+          'Ingests one OpenLineage event (path of the OpenLineage HTTP transport).',
+        description:
+          'Takes one OpenLineage event from a service (user credentials are refused). The event is stored before the response is sent; sending the same event again changes nothing.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/OpenLineageEvent' },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The event is stored.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/IngestAccepted' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/IngestEventRejected' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+        },
+      },
+    },
+    '/api/v1/lineage/batch': {
+      post: {
+        operationId: 'IngestLineageBatchOpenLineageTransport',
+        summary:
+          'Ingests a batch of OpenLineage events (path of the OpenLineage HTTP transport).',
+        description:
+          'Takes an array of OpenLineage events from a service (user credentials are refused). Every valid event is stored, every invalid one is rejected on its own; the response says which.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'array',
+                items: { $ref: '#/components/schemas/OpenLineageEvent' },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'One result per event.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/IngestBatchResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': { $ref: '#/components/responses/Forbidden' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+        },
+      },
+    },
+  },
+} as const;
+export const createOpenApiRouter = async (
+  options?: Parameters<typeof createValidatedOpenApiRouter>['1'],
+) => createValidatedOpenApiRouter<typeof spec>(spec, options);
