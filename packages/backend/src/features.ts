@@ -9,6 +9,10 @@ import searchBackend from '@backstage/plugin-search-backend';
 import searchCatalogCollator from '@backstage/plugin-search-backend-module-catalog';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import pipelinesBackend from '@tributary/plugin-pipelines-backend';
+import airflowProvider from '@tributary/plugin-pipelines-backend-module-airflow';
+import flyteProvider from '@tributary/plugin-pipelines-backend-module-flyte';
+import luigiProvider from '@tributary/plugin-pipelines-backend-module-luigi';
+import styxProvider from '@tributary/plugin-pipelines-backend-module-styx';
 
 /**
  * Every feature of the Tributary backend. The entry point adds them to a real
@@ -29,4 +33,9 @@ export const backendFeatures = [
   notificationsBackend,
   signalsBackend,
   pipelinesBackend,
+  // Each polls the instances configured under pipelines.providers.<scheduler>.
+  luigiProvider,
+  styxProvider,
+  flyteProvider,
+  airflowProvider,
 ];
