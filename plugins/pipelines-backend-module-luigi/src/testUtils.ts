@@ -1,0 +1,9 @@
+/**
+ * A fake Luigi central scheduler and a synthetic scheduler state, for tests and
+ * benchmarks of code that polls Luigi.
+ *
+ * @packageDocumentation
+ */
+
+export { FakeLuigiServer } from './__testUtils__/FakeLuigiServer';
+export { syntheticScheduler } from './__testUtils__/syntheticScheduler';
