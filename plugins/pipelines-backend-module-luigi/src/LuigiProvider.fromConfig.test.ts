@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { LuigiProvider } from './LuigiProvider';
-import { FakeLuigiServer } from './__testUtils__/FakeLuigiServer';
+import { FakeLuigiServer } from './testUtils/FakeLuigiServer';
 
 describe('LuigiProvider.fromConfig', () => {
   const logger = mockServices.logger.mock();

@@ -3,7 +3,7 @@ import { ProviderRun } from '@tributary/plugin-pipelines-node';
 import { decodeCursor } from './cursor';
 import { LuigiProvider, LuigiProviderOptions } from './LuigiProvider';
 import { LuigiTaskMap } from './luigiTypes';
-import { FakeLuigiServer, readFixture } from './__testUtils__/FakeLuigiServer';
+import { FakeLuigiServer, readFixture } from './testUtils/FakeLuigiServer';
 
 const MAX_UPDATED = 1795846759.48449; // TopTracksReport_2026_11_01, the last change
 

@@ -1,6 +1,6 @@
 import { familyFromTaskId, isStubTask } from './families';
 import { familyEdges } from './LuigiDependencyGraph';
-import { readFixture } from './__testUtils__/FakeLuigiServer';
+import { readFixture } from './testUtils/FakeLuigiServer';
 
 describe('familyFromTaskId', () => {
   it('prefers the longest known family, since families may contain _', () => {

@@ -1,8 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { decodeCursor } from './cursor';
 import { LuigiProvider } from './LuigiProvider';
-import { FakeLuigiServer } from './__testUtils__/FakeLuigiServer';
-import { syntheticScheduler } from './__testUtils__/syntheticScheduler';
+import { FakeLuigiServer } from './testUtils/FakeLuigiServer';
+import { syntheticScheduler } from './testUtils/syntheticScheduler';
 
 // Behaviour at scale only; the timings are measured by `yarn bench`.
 describe('a scheduler with 20,000 tasks', () => {

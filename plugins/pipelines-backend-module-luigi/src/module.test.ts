@@ -9,7 +9,7 @@ import {
 import pipelinesPlugin from '@tributary/plugin-pipelines-backend';
 import request from 'supertest';
 import { luigiModule } from './module';
-import { FakeLuigiServer } from './__testUtils__/FakeLuigiServer';
+import { FakeLuigiServer } from './testUtils/FakeLuigiServer';
 
 async function waitFor<T>(
   probe: () => Promise<T | undefined>,

@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 
-export { FakeLuigiServer } from './__testUtils__/FakeLuigiServer';
-export { syntheticScheduler } from './__testUtils__/syntheticScheduler';
+export { FakeLuigiServer } from './FakeLuigiServer';
+export { syntheticScheduler } from './syntheticScheduler';

@@ -1,13 +1,20 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { LuigiTaskMap } from '../luigiTypes';
 
 /** A recorded answer of luigid, parsed: `{ response: ... }`. */
 export function readFixture<T = any>(name: string): T {
   return JSON.parse(
-    fs.readFileSync(path.resolve(__dirname, '../__fixtures__', name), 'utf8'),
+    fs.readFileSync(
+      resolvePackagePath(
+        '@tributary/plugin-pipelines-backend-module-luigi',
+        'src/__fixtures__',
+        name,
+      ),
+      'utf8',
+    ),
   );
 }
 
