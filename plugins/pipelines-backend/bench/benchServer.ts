@@ -1,0 +1,75 @@
+/*
+ * The plugin's router over a real store, wired as plugin.ts (and
+ * createTestApp) wire it, served by a real HTTP server on a loopback port.
+ */
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mockServices } from '@backstage/backend-test-utils';
+import express from 'express';
+import { Knex } from 'knex';
+import { OpenLineageIngestor } from '../src/ingest/OpenLineageIngestor';
+import { OpenLineageValidator } from '../src/ingest/OpenLineageValidator';
+import { WriteBatcher } from '../src/ingest/WriteBatcher';
+import { LineageService } from '../src/lineage/LineageService';
+import { createRouter } from '../src/service/router';
+import { DatabasePipelinesStore } from '../src/store/DatabasePipelinesStore';
+import { createBenchLogger, createStore } from './benchUtils';
+
+export interface BenchServer {
+  baseUrl: string;
+  store: DatabasePipelinesStore;
+  lineage: LineageService;
+  close(): Promise<void>;
+}
+
+let sharedValidator: OpenLineageValidator | undefined;
+
+/**
+ * The plugin's router over a real store, wired as plugin.ts (and
+ * createTestApp) wire it, served by a real HTTP server on a loopback port.
+ */
+export async function startBenchServer(knex: Knex): Promise<BenchServer> {
+  const logger = createBenchLogger();
+  const store = await createStore(knex);
+  const lineage = LineageService.create({ store, logger });
+  const batcher = WriteBatcher.create({
+    store,
+    logger,
+    onCommitted: writes => lineage.addCommittedWrites(writes),
+  });
+  sharedValidator ??= OpenLineageValidator.create();
+  const config = mockServices.rootConfig({ data: {} });
+  const ingestor = OpenLineageIngestor.create({
+    validator: sharedValidator,
+    batcher,
+    logger,
+    maxEventBytes:
+      config.getOptionalNumber('pipelines.ingest.maxEventBytes') ?? 1024 * 1024,
+  });
+  const router = await createRouter({
+    store,
+    ingestor,
+    lineage,
+    httpAuth: mockServices.httpAuth(),
+    config,
+    logger,
+  });
+  const app = express().use(router);
+  const server = http.createServer(app);
+  // Keep-alive connections are reused by fetch; don't let them hold close().
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve()),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    store,
+    lineage,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close(error => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,84 @@
+/*
+ * Posts pre-serialized request bodies with Node's fetch from a worker thread,
+ * so that the client's CPU (undici, JSON) does not run on the server's event
+ * loop: the figures are those of the server, as with a remote producer.
+ */
+import { Worker } from 'node:worker_threads';
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, bodies, concurrency, authorization, acceptedPerBody } = workerData;
+(async () => {
+  let next = 0;
+  let failures = 0;
+  let firstError;
+  const latencies = new Float64Array(bodies.length);
+  const started = performance.now();
+  async function lane() {
+    for (;;) {
+      const i = next++;
+      if (i >= bodies.length) return;
+      const t0 = performance.now();
+      let ok = false;
+      let detail = '';
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: bodies[i],
+        });
+        const text = await response.text();
+        ok = response.ok;
+        detail = response.status + ' ' + text.slice(0, 500);
+        if (ok && acceptedPerBody) {
+          const answer = JSON.parse(text);
+          ok = answer.accepted === acceptedPerBody[i] && answer.rejected === 0;
+        }
+      } catch (error) {
+        detail = String(error);
+      }
+      latencies[i] = performance.now() - t0;
+      if (!ok) {
+        failures++;
+        if (firstError === undefined) firstError = detail;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const elapsed = performance.now() - started;
+  parentPort.postMessage({ elapsed, failures, firstError, latencies: Array.from(latencies) });
+})().catch(error => parentPort.postMessage({ elapsed: 0, failures: bodies.length, firstError: String(error), latencies: [] }));
+`;
+
+export interface PostResult {
+  /** Wall time from the first request sent to the last answer received. */
+  elapsed: number;
+  failures: number;
+  firstError?: string;
+  /** Per request, in ms. */
+  latencies: number[];
+}
+
+/**
+ * POSTs every body to url, `concurrency` requests in flight. For batches,
+ * `acceptedPerBody[i]` is how many events body i must have accepted.
+ */
+export function postAll(options: {
+  url: string;
+  bodies: string[];
+  concurrency: number;
+  authorization: string;
+  acceptedPerBody?: number[];
+}): Promise<PostResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: options,
+    });
+    worker.once('message', (result: PostResult) => {
+      resolve(result);
+      worker.terminate().catch(() => {});
+    });
+    worker.once('error', reject);
+  });
+}

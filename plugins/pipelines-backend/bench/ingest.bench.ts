@@ -1,0 +1,458 @@
+/*
+ * Benchmark of OpenLineage ingest through the plugin's HTTP API, on
+ * PostgreSQL and SQLite (file, and in-memory), each figure next to the
+ * physical limit measured in the same run: the same raw event rows inserted
+ * with plain batched knex inserts into a table shaped like `events`.
+ *
+ *   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs bench/ingest.bench.ts
+ *
+ * PIPELINES_BENCH_EVENTS sets the events per batch measurement (default
+ * 20000; single-event POSTs send half as many);
+ * PIPELINES_BENCH_PG the PostgreSQL server URL (default 127.0.0.1:54329);
+ * PIPELINES_BENCH_DATABASES which databases, default
+ * postgres,sqlite-file,sqlite-memory.
+ */
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import express from 'express';
+import { Knex } from 'knex';
+import {
+  BenchDatabaseKind,
+  collectGarbage,
+  createRandom,
+  formatSummary,
+  ms,
+  perSecond,
+  rate,
+  seconds,
+  summarize,
+  verdict,
+  withBenchDatabase,
+  createStatementTimer,
+  describeStatements,
+  StatementStats,
+  loadLine,
+  describeDatabaseSettings,
+} from './benchUtils';
+import { BenchServer, startBenchServer } from './benchServer';
+import {
+  createCatalog,
+  createEventStream,
+  EventCatalog,
+  JOBS,
+  rawEventRows,
+  RawEventRow,
+} from './ingestEvents';
+import { postAll, PostResult } from './httpClient';
+
+const EVENTS = Number(process.env.PIPELINES_BENCH_EVENTS ?? 20_000);
+/** Single-event POSTs are slower: half as many keep the run short. */
+const SINGLE_EVENTS = Math.round(EVENTS / 2);
+const WARMUP_EVENTS = 2_000;
+const BATCH_SIZE = 100;
+const SINGLE_CONCURRENCY = 16;
+const BATCH_CONCURRENCY = 4;
+const BATCH_TARGET = 5_000;
+const SINGLE_TARGET = 1_000;
+const BASELINE_TABLE = 'events_baseline';
+
+/** Commits of the group-commit batcher and the SQL they ran. */
+interface CommitStats extends StatementStats {
+  commits: number;
+  events: number;
+  commitMs: number;
+}
+
+function instrument(server: BenchServer, knex: Knex) {
+  let commits = { commits: 0, events: 0, commitMs: 0 };
+  const timer = createStatementTimer(knex);
+  const store = server.store;
+  const applyWrites = store.applyWrites.bind(store);
+  store.applyWrites = async writes => {
+    const t0 = performance.now();
+    try {
+      await applyWrites(writes);
+    } finally {
+      commits.commits += 1;
+      commits.events += writes.rawEvents.length;
+      commits.commitMs += performance.now() - t0;
+    }
+  };
+  return {
+    reset() {
+      commits = { commits: 0, events: 0, commitMs: 0 };
+      timer.reset();
+    },
+    snapshot(): CommitStats {
+      return { ...commits, ...timer.snapshot() };
+    },
+  };
+}
+
+function describeCommits(stats: CommitStats, elapsed: number): string {
+  return `${stats.commits} commits, ${(stats.events / stats.commits).toFixed(
+    1,
+  )} events/commit, ${ms(stats.commitMs / stats.commits)}/commit, ${(
+    stats.statements / stats.commits
+  ).toFixed(1)} statements/commit, applyWrites busy ${(
+    (100 * stats.commitMs) /
+    elapsed
+  ).toFixed(0)}% of wall time`;
+}
+
+function batches<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+async function createBaselineTable(knex: Knex) {
+  // The same shape as the `events` table of the migrations.
+  await knex.schema.createTable(BASELINE_TABLE, table => {
+    table.string('id', 64).primary().notNullable();
+    table.string('event_type', 16).nullable();
+    table.timestamp('event_time', { useTz: true }).notNullable();
+    table.string('run_id', 255).nullable();
+    table.string('job', 1024).nullable();
+    table.timestamp('received_at', { useTz: true }).notNullable();
+    table.text('payload').notNullable();
+    table.index(['received_at'], `${BASELINE_TABLE}_received_at_idx`);
+  });
+}
+
+/** Plain multi-row inserts, one statement (and transaction) per batch. */
+async function insertBaselineBatches(
+  knex: Knex,
+  rows: RawEventRow[],
+): Promise<number> {
+  const started = performance.now();
+  for (const batch of batches(rows, BATCH_SIZE)) {
+    await knex(BASELINE_TABLE).insert(batch);
+  }
+  return performance.now() - started;
+}
+
+/** Plain single-row inserts, `concurrency` in flight. */
+async function insertBaselineSingles(
+  knex: Knex,
+  rows: RawEventRow[],
+  concurrency: number,
+): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < rows.length) {
+        await knex(BASELINE_TABLE).insert(rows[next++]);
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
+function checkPosted(what: string, result: PostResult) {
+  if (result.failures > 0) {
+    throw new Error(
+      `${what}: ${result.failures} requests failed, first: ${result.firstError}`,
+    );
+  }
+}
+
+async function postBatches(
+  server: BenchServer,
+  events: object[],
+  concurrency: number,
+): Promise<PostResult> {
+  const groups = batches(events, BATCH_SIZE);
+  const result = await postAll({
+    url: `${server.baseUrl}/v1/lineage/batch`,
+    bodies: groups.map(group => JSON.stringify(group)),
+    concurrency,
+    authorization: mockCredentials.service.header(),
+    acceptedPerBody: groups.map(group => group.length),
+  });
+  checkPosted('batch ingest', result);
+  return result;
+}
+
+async function postSingles(
+  server: BenchServer,
+  events: object[],
+  concurrency: number,
+): Promise<PostResult> {
+  const result = await postAll({
+    url: `${server.baseUrl}/v1/lineage`,
+    bodies: events.map(event => JSON.stringify(event)),
+    concurrency,
+    authorization: mockCredentials.service.header(),
+  });
+  checkPosted('single-event ingest', result);
+  return result;
+}
+
+export interface IngestFigures {
+  database: BenchDatabaseKind;
+  baselineBatchRowsPerSecond: number;
+  batchEventsPerSecond: number;
+  singleEventsPerSecond: number;
+  concurrentBatchEventsPerSecond: number;
+  baselineSingleRowsPerSecond: number;
+}
+
+/**
+ * What HTTP alone costs on this machine: a trivial express handler (JSON body
+ * parser, small JSON answer) with the same client, bodies and concurrency.
+ */
+async function measureHttpFloor(catalog: EventCatalog) {
+  const app = express();
+  app.post('/batch', express.json({ limit: '16mb' }), (req, res) => {
+    const events = req.body as unknown[];
+    res.status(200).json({
+      accepted: events.length,
+      rejected: 0,
+      results: events.map((_, index) => ({
+        index,
+        status: 'accepted',
+        statusCode: 201,
+      })),
+    });
+  });
+  app.post('/single', express.json({ limit: '1mb' }), (_req, res) => {
+    res.status(201).json({ status: 'accepted' });
+  });
+  const server = http.createServer(app);
+  await new Promise<void>(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve()),
+  );
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const events = createEventStream(catalog, createRandom(3), 2_500, 0);
+    const groups = batches(events, BATCH_SIZE);
+    const post = (path: string, bodies: string[], concurrency: number) =>
+      postAll({
+        url: `${baseUrl}${path}`,
+        bodies,
+        concurrency,
+        authorization: mockCredentials.service.header(),
+        acceptedPerBody:
+          path === '/batch' ? groups.map(group => group.length) : undefined,
+      });
+    const batchBodies = groups.map(group => JSON.stringify(group));
+    const singleBodies = events.map(event => JSON.stringify(event));
+    await post('/batch', batchBodies, 1);
+    await post('/single', singleBodies.slice(0, 1000), SINGLE_CONCURRENCY);
+    const batch = await post('/batch', batchBodies, 1);
+    checkPosted('HTTP floor, batches', batch);
+    const single = await post('/single', singleBodies, SINGLE_CONCURRENCY);
+    checkPosted('HTTP floor, singles', single);
+    console.log(
+      `HTTP floor (trivial express handler, same client and bodies): batches of ${BATCH_SIZE}, 1 in flight: ${rate(
+        perSecond(events.length, batch.elapsed),
+      )} events; single events, ${SINGLE_CONCURRENCY} in flight: ${rate(
+        perSecond(events.length, single.elapsed),
+      )} requests`,
+    );
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+async function benchDatabase(
+  kind: BenchDatabaseKind,
+  catalog: EventCatalog,
+  seed: number,
+): Promise<IngestFigures> {
+  return withBenchDatabase(kind, 'bench_ingest', async db => {
+    console.log(`\n-- ${db.label} -- (${loadLine()})`);
+    const { knex } = db;
+    const random = createRandom(seed);
+    // Distinct runs per phase; each stream is 2 events per run.
+    let hour = 0;
+    const stream = (events: number) => {
+      const runs = Math.ceil(events / 2);
+      const result = createEventStream(catalog, random, runs, hour);
+      hour += Math.ceil(runs / 100) + 1;
+      return result;
+    };
+    const warmupBatches = stream(WARMUP_EVENTS);
+    const warmupSingles = stream(WARMUP_EVENTS / 2);
+    const batchEvents = stream(EVENTS);
+    const singleEvents = stream(SINGLE_EVENTS);
+    const concurrentBatchEvents = stream(EVENTS);
+    const batchRows = rawEventRows(batchEvents);
+    const singleRows = rawEventRows(singleEvents);
+    const warmupRows = rawEventRows(warmupBatches);
+
+    const server = await startBenchServer(knex);
+    const stats = instrument(server, knex);
+    console.log(`settings: ${await describeDatabaseSettings(db)}`);
+    try {
+      await createBaselineTable(knex);
+      // As in production, where the scheduler loads the lineage graph, so
+      // that every commit also adds its edges to it.
+      await server.lineage.refresh();
+
+      // Warm-up: JIT, connections, every job and most datasets known.
+      await insertBaselineBatches(knex, warmupRows);
+      await postBatches(server, warmupBatches, 1);
+      await postSingles(server, warmupSingles, SINGLE_CONCURRENCY);
+      collectGarbage();
+
+      const baselineMs = await insertBaselineBatches(knex, batchRows);
+      const baselineRate = perSecond(batchRows.length, baselineMs);
+      console.log(
+        `raw batched knex insert, ${BATCH_SIZE} rows/statement, 1 in flight: ${rate(
+          baselineRate,
+        )} rows (${batchRows.length} rows in ${seconds(baselineMs)})`,
+      );
+
+      collectGarbage();
+      stats.reset();
+      const batch = await postBatches(server, batchEvents, 1);
+      const batchStats = stats.snapshot();
+      const batchRate = perSecond(batchEvents.length, batch.elapsed);
+      console.log(
+        `HTTP POST /v1/lineage/batch, ${BATCH_SIZE} events each, 1 in flight: ${rate(
+          batchRate,
+        )} events (${batchEvents.length} in ${seconds(batch.elapsed)}) = ${(
+          batchRate / baselineRate
+        ).toFixed(2)} x raw insert; target >= ${rate(BATCH_TARGET)}: ${verdict(
+          batchRate >= BATCH_TARGET,
+        )}`,
+      );
+      console.log(
+        `  request latency ${formatSummary(summarize(batch.latencies))}`,
+      );
+      console.log(`  ${describeCommits(batchStats, batch.elapsed)}`);
+      console.log(
+        `  per commit: ${describeStatements(batchStats, batchStats.commits)}`,
+      );
+
+      collectGarbage();
+      stats.reset();
+      const single = await postSingles(
+        server,
+        singleEvents,
+        SINGLE_CONCURRENCY,
+      );
+      const singleStats = stats.snapshot();
+      const singleRate = perSecond(singleEvents.length, single.elapsed);
+      console.log(
+        `HTTP POST /v1/lineage, single events, ${SINGLE_CONCURRENCY} in flight: ${rate(
+          singleRate,
+        )} events (${singleEvents.length} in ${seconds(single.elapsed)}) = ${(
+          singleRate / baselineRate
+        ).toFixed(2)} x raw batched insert; target >= ${rate(
+          SINGLE_TARGET,
+        )}: ${verdict(singleRate >= SINGLE_TARGET)}`,
+      );
+      console.log(
+        `  request latency ${formatSummary(summarize(single.latencies))}`,
+      );
+      console.log(`  ${describeCommits(singleStats, single.elapsed)}`);
+      console.log(
+        `  per commit: ${describeStatements(singleStats, singleStats.commits)}`,
+      );
+
+      collectGarbage();
+      stats.reset();
+      const concurrent = await postBatches(
+        server,
+        concurrentBatchEvents,
+        BATCH_CONCURRENCY,
+      );
+      const concurrentStats = stats.snapshot();
+      const concurrentRate = perSecond(
+        concurrentBatchEvents.length,
+        concurrent.elapsed,
+      );
+      console.log(
+        `HTTP POST /v1/lineage/batch, ${BATCH_SIZE} events each, ${BATCH_CONCURRENCY} in flight: ${rate(
+          concurrentRate,
+        )} events (${concurrentBatchEvents.length} in ${seconds(
+          concurrent.elapsed,
+        )}) = ${(concurrentRate / baselineRate).toFixed(2)} x raw insert`,
+      );
+      console.log(
+        `  request latency ${formatSummary(summarize(concurrent.latencies))}`,
+      );
+      console.log(`  ${describeCommits(concurrentStats, concurrent.elapsed)}`);
+
+      const singleBaselineMs = await insertBaselineSingles(
+        knex,
+        singleRows,
+        SINGLE_CONCURRENCY,
+      );
+      const singleBaselineRate = perSecond(singleRows.length, singleBaselineMs);
+      console.log(
+        `raw single-row knex inserts, ${SINGLE_CONCURRENCY} in flight (no grouping): ${rate(
+          singleBaselineRate,
+        )} rows`,
+      );
+
+      const [{ count: stored }] = await knex('events').count({ count: '*' });
+      const [{ count: runs }] = await knex('runs').count({ count: '*' });
+      const expected =
+        warmupBatches.length +
+        warmupSingles.length +
+        batchEvents.length +
+        singleEvents.length +
+        concurrentBatchEvents.length;
+      console.log(
+        `stored: ${stored} raw events (sent ${expected}), ${runs} runs (${loadLine()})`,
+      );
+      if (Number(stored) !== expected) {
+        throw new Error(`Expected ${expected} raw events, found ${stored}`);
+      }
+      return {
+        database: kind,
+        baselineBatchRowsPerSecond: baselineRate,
+        batchEventsPerSecond: batchRate,
+        singleEventsPerSecond: singleRate,
+        concurrentBatchEventsPerSecond: concurrentRate,
+        baselineSingleRowsPerSecond: singleBaselineRate,
+      };
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+/** Runs the ingest benchmark and prints its figures. */
+export async function runIngestBench(): Promise<IngestFigures[]> {
+  console.log('\n== Ingest benchmark (HTTP, real databases) ==');
+  const catalog = createCatalog(createRandom(1));
+  const sample = createEventStream(catalog, createRandom(2), 1000, 0);
+  const sizes = sample.map(event => Buffer.byteLength(JSON.stringify(event)));
+  console.log(
+    `${EVENTS} events per measurement after ${
+      WARMUP_EVENTS + WARMUP_EVENTS / 2
+    } warm-up events: START + COMPLETE/FAIL pairs of ${JOBS} jobs, 1-3 inputs and outputs, nominalTime; ${Math.round(
+      sizes.reduce((a, b) => a + b, 0) / sizes.length,
+    )} bytes of JSON on average (${Math.min(...sizes)}-${Math.max(
+      ...sizes,
+    )}); client: fetch from a worker thread over loopback`,
+  );
+  await measureHttpFloor(catalog);
+  const figures: IngestFigures[] = [];
+  let seed = 100;
+  const kinds = (
+    process.env.PIPELINES_BENCH_DATABASES ??
+    'postgres,sqlite-file,sqlite-memory'
+  ).split(',') as BenchDatabaseKind[];
+  for (const kind of kinds) {
+    figures.push(await benchDatabase(kind, catalog, seed++));
+  }
+  return figures;
+}
+
+if (require.main === module) {
+  runIngestBench().catch(error => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
