@@ -15,19 +15,31 @@ interface PendingWrite {
  */
 export class WriteBatcher {
   private pending: PendingWrite[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  private flushScheduled = false;
 
   static create(options: {
     store: PipelinesStore;
     logger: LoggerService;
     onCommitted?: (writes: StoreWrites) => void;
+    /**
+     * Transactions at once. One by default: concurrent upserts of the same new
+     * rows deadlock on PostgreSQL's unique indexes even in key order.
+     */
+    maxInFlight?: number;
   }): WriteBatcher {
-    return new WriteBatcher(options.store, options.logger, options.onCommitted);
+    return new WriteBatcher(
+      options.store,
+      options.logger,
+      options.maxInFlight ?? 1,
+      options.onCommitted,
+    );
   }
 
   private constructor(
     private readonly store: PipelinesStore,
     private readonly logger: LoggerService,
+    private readonly maxInFlight: number,
     private readonly onCommitted?: (writes: StoreWrites) => void,
   ) {}
 
@@ -35,23 +47,26 @@ export class WriteBatcher {
   submit(writes: StoreWrites): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ writes, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
         // Let requests that arrive in the same tick join this transaction.
-        setImmediate(() => this.flushLoop());
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.flush();
+        });
       }
     });
   }
 
-  private async flushLoop(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const group = this.pending;
-        this.pending = [];
-        await this.commitGroup(group);
-      }
-    } finally {
-      this.flushing = false;
+  private flush() {
+    while (this.inFlight < this.maxInFlight && this.pending.length > 0) {
+      const group = this.pending;
+      this.pending = [];
+      this.inFlight += 1;
+      this.commitGroup(group).finally(() => {
+        this.inFlight -= 1;
+        this.flush();
+      });
     }
   }
 

@@ -28,6 +28,7 @@ import {
 } from './PipelinesStore';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites } from './mergeWrites';
+import { UnchangedRowsFilter } from './UnchangedRowsFilter';
 import { lineageKey } from '../lineage/lineageKeys';
 
 const migrationsDir = resolvePackagePath(
@@ -37,6 +38,8 @@ const migrationsDir = resolvePackagePath(
 
 /** Rows per statement: stays well under SQLite's and PostgreSQL's parameter limits. */
 const CHUNK_SIZE = 200;
+/** How stale this replica's view of other replicas' dataset aliases may get. */
+const ALIAS_REFRESH_MS = 30_000;
 /** Ids per `where in` list. */
 const IN_LIST_SIZE = 500;
 
@@ -281,6 +284,10 @@ export class DatabasePipelinesStore implements PipelinesStore {
     await client.migrate.rollback({ directory: migrationsDir }, true);
   }
 
+  private readonly unchanged = new UnchangedRowsFilter();
+  private aliases = new Map<string, string>();
+  private aliasesLoadedAt = 0;
+
   private constructor(private readonly db: Knex) {}
 
   async upsertPipelines(pipelines: PipelineUpsert[]): Promise<void> {
@@ -289,20 +296,76 @@ export class DatabasePipelinesStore implements PipelinesStore {
 
   async applyWrites(unmerged: StoreWrites): Promise<void> {
     const writes = mergeStoreWrites(unmerged);
+    await this.resolveDatasetAliases(writes);
     const now = new Date();
+    const time = (date: Date | undefined) => date?.getTime() ?? 0;
+    const filtered = [
+      this.unchanged.filter('pipelines', writes.pipelines, p => {
+        const { seenAt, firstSeenAt, ...content } = p;
+        return {
+          key: p.id,
+          content: JSON.stringify(content),
+          firstSeen: time(firstSeenAt ?? seenAt),
+          lastSeen: time(seenAt),
+        };
+      }),
+      this.unchanged.filter('datasets', writes.datasets, d => {
+        const { seenAt, firstSeenAt, writtenAt, writtenByRun, ...content } = d;
+        return {
+          key: d.id,
+          content: JSON.stringify(content),
+          firstSeen: time(firstSeenAt ?? seenAt),
+          lastSeen: time(seenAt),
+          written: writtenAt?.getTime(),
+        };
+      }),
+      this.unchanged.filter('lineage_edges', writes.lineageEdges, e => ({
+        key: `${e.pipelineId}\u0000${e.datasetId}\u0000${e.direction}`,
+        content: '',
+        firstSeen: time(e.firstSeenAt ?? e.seenAt),
+        lastSeen: time(e.seenAt),
+      })),
+      this.unchanged.filter('pipeline_edges', writes.pipelineEdges, e => ({
+        key: `${e.upstreamId}\u0000${e.downstreamId}`,
+        content: '',
+        firstSeen: time(e.firstSeenAt ?? e.seenAt),
+        lastSeen: time(e.seenAt),
+      })),
+      this.unchanged.filter('column_lineage', writes.columnLineage, c => ({
+        key: `${c.datasetId}\u0000${c.field}\u0000${c.inputDatasetId}\u0000${c.inputField}`,
+        content: JSON.stringify(c.transformations ?? null),
+        firstSeen: time(c.seenAt),
+        lastSeen: time(c.seenAt),
+      })),
+    ] as const;
+    const [pipelines, datasets, lineageEdges, pipelineEdges, columnLineage] =
+      filtered;
+    const toWrite: StoreWrites = {
+      ...writes,
+      pipelines: pipelines.rows,
+      datasets: datasets.rows,
+      lineageEdges: lineageEdges.rows,
+      pipelineEdges: pipelineEdges.rows,
+      columnLineage: columnLineage.rows,
+    };
+
     await this.db.transaction(async tx => {
-      await this.insertRawEvents(tx, writes, now);
-      await this.upsertPipelineRows(tx, writes.pipelines);
-      await this.upsertDatasetAliases(tx, writes);
-      await this.upsertRuns(tx, writes, now);
-      await this.upsertDatasets(tx, writes);
-      await this.upsertEdges(tx, writes, now);
-      await this.upsertColumnLineage(tx, writes);
-      await this.upsertQualityResults(tx, writes);
+      await this.insertRawEvents(tx, toWrite, now);
+      await this.upsertPipelineRows(tx, toWrite.pipelines);
+      await this.insertDatasetAliases(tx, toWrite);
+      await this.upsertRuns(tx, toWrite, now);
+      await this.upsertDatasets(tx, toWrite);
+      await this.upsertEdges(tx, toWrite, now);
+      await this.upsertColumnLineage(tx, toWrite);
+      await this.upsertQualityResults(tx, toWrite);
       await this.refreshLatestRuns(tx, [
-        ...new Set(writes.runs.map(run => run.pipelineId)),
+        ...new Set(toWrite.runs.map(run => run.pipelineId)),
       ]);
     });
+    filtered.forEach(f => f.committed());
+    for (const alias of writes.datasetAliases) {
+      this.aliases.set(alias.aliasId, alias.datasetId);
+    }
   }
 
   private async insertRawEvents(tx: Knex, writes: StoreWrites, now: Date) {
@@ -388,8 +451,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
     }
   }
 
-  /** Records new aliases and rewrites every dataset id to its canonical one. */
-  private async upsertDatasetAliases(tx: Knex, writes: StoreWrites) {
+  private async insertDatasetAliases(tx: Knex, writes: StoreWrites) {
     for (const chunk of chunks(writes.datasetAliases, CHUNK_SIZE)) {
       await tx('dataset_aliases')
         .insert(
@@ -398,32 +460,30 @@ export class DatabasePipelinesStore implements PipelinesStore {
         .onConflict('alias_id')
         .ignore();
     }
-    const referenced = new Set<string>();
-    writes.datasets.forEach(d => referenced.add(d.id));
-    writes.lineageEdges.forEach(e => referenced.add(e.datasetId));
-    writes.columnLineage.forEach(c => {
-      referenced.add(c.datasetId);
-      referenced.add(c.inputDatasetId);
-    });
-    writes.qualityResults.forEach(q => referenced.add(q.datasetId));
-    if (referenced.size === 0) {
+  }
+
+  /**
+   * Rewrites every dataset id to its canonical one. Aliases are few and change
+   * rarely: this replica reads them all at most every ALIAS_REFRESH_MS, and
+   * knows its own at once.
+   */
+  private async resolveDatasetAliases(writes: StoreWrites) {
+    if (Date.now() - this.aliasesLoadedAt > ALIAS_REFRESH_MS) {
+      const rows: Array<{ alias_id: string; dataset_id: string }> =
+        await this.db('dataset_aliases').select('alias_id', 'dataset_id');
+      this.aliases = new Map(rows.map(row => [row.alias_id, row.dataset_id]));
+      this.aliasesLoadedAt = Date.now();
+    }
+    for (const alias of writes.datasetAliases) {
+      this.aliases.set(alias.aliasId, alias.datasetId);
+    }
+    if (this.aliases.size === 0) {
       return;
     }
-    const canonical = new Map<string, string>();
-    for (const chunk of chunks([...referenced], IN_LIST_SIZE)) {
-      const rows = await tx('dataset_aliases')
-        .select('alias_id', 'dataset_id')
-        .whereIn('alias_id', chunk);
-      for (const row of rows) {
-        if (row.alias_id !== row.dataset_id) {
-          canonical.set(row.alias_id, row.dataset_id);
-        }
-      }
-    }
-    if (canonical.size === 0) {
-      return;
-    }
-    const resolve = (id: string) => canonical.get(id) ?? id;
+    const resolve = (id: string) => {
+      const canonical = this.aliases.get(id);
+      return canonical && canonical !== id ? canonical : id;
+    };
     const rewritten = mergeStoreWrites({
       ...writes,
       datasets: writes.datasets.map(d => ({ ...d, id: resolve(d.id) })),
@@ -635,17 +695,14 @@ export class DatabasePipelinesStore implements PipelinesStore {
 
   /** Denormalizes each touched pipeline's latest run for fast lists. */
   private async refreshLatestRuns(tx: Knex, pipelineIds: string[]) {
-    const latest = (column: string) =>
-      tx.raw(
-        `(select r.${column} from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1)`,
-      );
     for (const chunk of chunks(pipelineIds, IN_LIST_SIZE)) {
-      await tx('pipelines')
-        .whereIn('id', chunk)
-        .update({
-          latest_run_state: latest('state'),
-          latest_run_at: latest('sort_time'),
-        });
+      // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
+      await tx.raw(
+        `update pipelines set (latest_run_state, latest_run_at) = (select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1) where id in (${chunk
+          .map(() => '?')
+          .join(', ')})`,
+        chunk,
+      );
     }
   }
 

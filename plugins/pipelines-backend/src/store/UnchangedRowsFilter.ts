@@ -1,0 +1,87 @@
+/** What the filter compares of a row. Times in epoch millis. */
+export interface RowFacts {
+  key: string;
+  /** Everything but the seen/written times, as a string. */
+  content: string;
+  firstSeen: number;
+  lastSeen: number;
+  written?: number;
+}
+
+interface Known {
+  content: string;
+  firstSeen: number;
+  lastSeen: number;
+  written?: number;
+}
+
+/**
+ * Remembers what this process last committed for rows that events repeat (a
+ * pipeline, its datasets and edges come with every event) and drops rows that
+ * would change nothing but move last-seen by less than the tolerance. Only a
+ * cache: a dropped row is one the store already holds, up to `toleranceMs` of
+ * last-seen; another replica's writes merge as before.
+ */
+export class UnchangedRowsFilter {
+  private known = new Map<string, Known>();
+
+  constructor(
+    private readonly toleranceMs = 60_000,
+    private readonly maxEntries = 500_000,
+  ) {}
+
+  /**
+   * The rows that must be written, and a callback to record them once their
+   * transaction has committed.
+   */
+  filter<T>(
+    table: string,
+    rows: T[],
+    factsOf: (row: T) => RowFacts,
+  ): { rows: T[]; committed: () => void } {
+    const toWrite: T[] = [];
+    const facts: RowFacts[] = [];
+    for (const row of rows) {
+      const f = factsOf(row);
+      const known = this.known.get(`${table}\u0000${f.key}`);
+      const unchanged =
+        known !== undefined &&
+        known.content === f.content &&
+        f.firstSeen >= known.firstSeen &&
+        f.lastSeen <= known.lastSeen + this.toleranceMs &&
+        (f.written === undefined ||
+          (known.written !== undefined && f.written <= known.written));
+      if (!unchanged) {
+        toWrite.push(row);
+        facts.push(f);
+      }
+    }
+    return {
+      rows: toWrite,
+      committed: () => {
+        if (this.known.size + facts.length > this.maxEntries) {
+          this.known = new Map();
+        }
+        for (const f of facts) {
+          const id = `${table}\u0000${f.key}`;
+          const known = this.known.get(id);
+          const written =
+            known?.written !== undefined && f.written !== undefined
+              ? Math.max(known.written, f.written)
+              : known?.written ?? f.written;
+          this.known.set(id, {
+            content: f.content,
+            firstSeen: Math.min(known?.firstSeen ?? f.firstSeen, f.firstSeen),
+            lastSeen: Math.max(known?.lastSeen ?? f.lastSeen, f.lastSeen),
+            written,
+          });
+        }
+      },
+    };
+  }
+
+  /** Forgets everything, e.g. after a failed transaction of unknown outcome. */
+  clear(): void {
+    this.known = new Map();
+  }
+}
