@@ -92,7 +92,9 @@ export interface Run {
 /** @public */
 export interface ListRunsResponse {
   items: Run[];
+  /** Counted up to 10,000; `totalCountCapped` says there are more. */
   totalCount: number;
+  totalCountCapped?: boolean;
   offset: number;
   limit: number;
 }

@@ -549,7 +549,12 @@ export const spec = {
         required: ['items', 'totalCount', 'offset', 'limit'],
         properties: {
           items: { type: 'array', items: { $ref: '#/components/schemas/Run' } },
-          totalCount: { type: 'integer' },
+          totalCount: {
+            type: 'integer',
+            description:
+              'Counted up to 10,000; totalCountCapped says there are more.',
+          },
+          totalCountCapped: { type: 'boolean' },
           offset: { type: 'integer' },
           limit: { type: 'integer' },
         },

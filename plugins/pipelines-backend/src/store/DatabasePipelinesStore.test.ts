@@ -4,7 +4,10 @@ import { mapOpenLineageEvent } from '../ingest/mapOpenLineageEvent';
 import { RawEventRetention } from '../service/RawEventRetention';
 import { PipelineUpsert } from './PipelinesStore';
 import { concatStoreWrites, emptyStoreWrites } from './StoreWrites';
-import { DatabasePipelinesStore } from './DatabasePipelinesStore';
+import {
+  DatabasePipelinesStore,
+  RUN_COUNT_CAP,
+} from './DatabasePipelinesStore';
 import {
   createStoreTestDatabases,
   databaseServiceFor,
@@ -423,5 +426,48 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
         observedAt: '2026-11-02T02:00:00.000Z',
       },
     ]);
+  });
+
+  it('counts a long history up to a cap and says there is more', async () => {
+    const { store } = await createStore();
+    const runs = Array.from({ length: RUN_COUNT_CAP + 5 }, (_, i) => ({
+      id: `run-${i}`,
+      pipelineId: 'tests:big',
+      state: 'succeeded' as const,
+      stateRank: 1 as const,
+      stateTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000),
+      partitionTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000),
+      firstEventTime: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000),
+    }));
+    await store.applyWrites({
+      ...emptyStoreWrites(),
+      pipelines: [
+        {
+          id: 'tests:big',
+          source: 'tests',
+          namespace: 'tests',
+          name: 'big',
+          seenAt: new Date('2026-01-01T00:00:00Z'),
+        },
+      ],
+      runs,
+    });
+    const page = await store.listRuns({
+      pipelineId: 'tests:big',
+      offset: 0,
+      limit: 1,
+    });
+    expect(page.totalCount).toBe(RUN_COUNT_CAP);
+    expect(page.totalCountCapped).toBe(true);
+    expect(page.items[0].id).toBe(`run-${RUN_COUNT_CAP + 4}`);
+    const window = await store.listRuns({
+      pipelineId: 'tests:big',
+      offset: 0,
+      limit: 1,
+      from: runs[0].partitionTime,
+      to: runs[3].partitionTime,
+    });
+    expect(window.totalCount).toBe(3);
+    expect(window.totalCountCapped).toBeUndefined();
   });
 });

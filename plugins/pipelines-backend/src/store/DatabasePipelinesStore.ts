@@ -40,6 +40,8 @@ const migrationsDir = resolvePackagePath(
 const CHUNK_SIZE = 200;
 /** How stale this replica's view of other replicas' dataset aliases may get. */
 const ALIAS_REFRESH_MS = 30_000;
+/** Runs counted at most for a page's total. */
+export const RUN_COUNT_CAP = 10_000;
 /** Ids per `where in` list. */
 const IN_LIST_SIZE = 500;
 
@@ -760,6 +762,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
         if (options.to) query.where('sort_time', '<', options.to);
         if (options.state) query.where('state', options.state);
       });
+    // Counting a pipeline's whole history costs as much as its size: count up
+    // to a cap, and say when there are more.
     const [rows, [{ count }]] = await Promise.all([
       filtered
         .clone()
@@ -769,11 +773,21 @@ export class DatabasePipelinesStore implements PipelinesStore {
         ])
         .offset(options.offset)
         .limit(options.limit),
-      filtered.clone().count({ count: '*' }),
+      this.db
+        .from(
+          filtered
+            .clone()
+            .select(this.db.raw('1 as one'))
+            .limit(RUN_COUNT_CAP + 1)
+            .as('capped'),
+        )
+        .count({ count: '*' }),
     ]);
+    const total = Number(count);
     return {
       items: (rows as RunRow[]).map(rowToRun),
-      totalCount: Number(count),
+      totalCount: Math.min(total, RUN_COUNT_CAP),
+      ...(total > RUN_COUNT_CAP ? { totalCountCapped: true } : {}),
     };
   }
 

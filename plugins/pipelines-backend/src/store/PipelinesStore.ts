@@ -48,6 +48,8 @@ export interface ListPipelinesOptions {
 export interface Page<T> {
   items: T[];
   totalCount: number;
+  /** The total was counted up to a cap and there are more. */
+  totalCountCapped?: boolean;
 }
 
 export type PipelinesPage = Page<Pipeline>;
