@@ -166,6 +166,18 @@ function dedupe<T>(
 
 const SEP = '\u0000';
 
+/** Edges carry nothing but when they were seen: the earliest and latest win. */
+function mergeSeenTimes<T extends { seenAt: Date; firstSeenAt?: Date }>(
+  a: T,
+  b: T,
+): T {
+  return {
+    ...a,
+    seenAt: maxTime(a.seenAt, b.seenAt)!,
+    firstSeenAt: minTime(a.firstSeenAt ?? a.seenAt, b.firstSeenAt ?? b.seenAt),
+  };
+}
+
 /** One row per primary key, merged, in key order. */
 export function mergeStoreWrites(writes: StoreWrites): StoreWrites {
   return {
@@ -185,26 +197,12 @@ export function mergeStoreWrites(writes: StoreWrites): StoreWrites {
     lineageEdges: dedupe<LineageEdgeUpsert>(
       writes.lineageEdges,
       e => [e.pipelineId, e.datasetId, e.direction].join(SEP),
-      (a, b) => ({
-        ...a,
-        seenAt: maxTime(a.seenAt, b.seenAt)!,
-        firstSeenAt: minTime(
-          a.firstSeenAt ?? a.seenAt,
-          b.firstSeenAt ?? b.seenAt,
-        ),
-      }),
+      mergeSeenTimes,
     ),
     pipelineEdges: dedupe<PipelineEdgeUpsert>(
       writes.pipelineEdges,
       e => [e.upstreamId, e.downstreamId].join(SEP),
-      (a, b) => ({
-        ...a,
-        seenAt: maxTime(a.seenAt, b.seenAt)!,
-        firstSeenAt: minTime(
-          a.firstSeenAt ?? a.seenAt,
-          b.firstSeenAt ?? b.seenAt,
-        ),
-      }),
+      mergeSeenTimes,
     ),
     columnLineage: dedupe<ColumnLineageUpsert>(
       writes.columnLineage,
