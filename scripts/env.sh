@@ -34,6 +34,18 @@ ensure_node() {
 
 ensure_node
 export PATH="$NODE_DIR:$PATH"
+
+# The registry may sit behind a TLS proxy whose CA only the system bundle (or
+# npm's cafile) trusts; Node and yarn read it from here.
+if [[ -z "${NODE_EXTRA_CA_CERTS:-}" ]]; then
+  npm_cafile="$(npm config get cafile 2>/dev/null || true)"
+  for candidate in "$npm_cafile" /etc/ssl/certs/ca-certificates.crt; do
+    if [[ -n "$candidate" && "$candidate" != "null" && -f "$candidate" ]]; then
+      export NODE_EXTRA_CA_CERTS="$candidate"
+      break
+    fi
+  done
+fi
 if [[ -n "$NODE_HEADERS_DIR" ]]; then
   export npm_config_nodedir="$NODE_HEADERS_DIR"
 fi
