@@ -76,6 +76,25 @@ function chunks<T>(rows: T[], size: number): T[][] {
   return result;
 }
 
+/** Inserts rows in statements of CHUNK_SIZE, merging into existing rows. */
+async function upsertInChunks<T>(
+  tx: Knex,
+  table: string,
+  rows: T[],
+  options: {
+    conflict: string[];
+    toRow: (row: T) => Record<string, unknown>;
+    merge: Record<string, Knex.Raw>;
+  },
+): Promise<void> {
+  for (const chunk of chunks(rows, CHUNK_SIZE)) {
+    await tx(table)
+      .insert(chunk.map(options.toRow))
+      .onConflict(options.conflict)
+      .merge(options.merge);
+  }
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, match => `\\${match}`);
 }
@@ -391,66 +410,61 @@ export class DatabasePipelinesStore implements PipelinesStore {
 
   private async upsertPipelineRows(tx: Knex, pipelines: PipelineUpsert[]) {
     const latestWins = `excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at)`;
-    for (const chunk of chunks(pipelines, CHUNK_SIZE)) {
-      await tx('pipelines')
-        .insert(
-          chunk.map(p => ({
-            id: p.id,
-            source: p.source,
-            namespace: p.namespace,
-            name: p.name,
-            title: p.title ?? null,
-            description: p.description ?? null,
-            owner: p.owner ?? null,
-            system: p.system ?? null,
-            schedule: p.schedule ?? null,
-            freshness_target: p.freshnessTarget ?? null,
-            entity_ref: p.entityRef ?? null,
-            source_url: p.sourceUrl ?? null,
-            first_seen_at: p.firstSeenAt ?? p.seenAt,
-            last_seen_at: p.seenAt,
-            latest_run_state: p.latestRunState ?? null,
-            latest_run_at: p.latestRunAt ?? null,
-            parent_pipeline_id: p.parentPipelineId ?? null,
-            source_owners: p.sourceOwners
-              ? JSON.stringify(p.sourceOwners)
-              : null,
-            job_type: p.jobType ?? null,
-            scheduler_url: p.schedulerUrl ?? null,
-          })),
-        )
-        .onConflict('id')
-        .merge({
-          source: tx.raw('excluded.source'),
-          namespace: tx.raw('excluded.namespace'),
-          name: tx.raw('excluded.name'),
-          ...Object.fromEntries(
-            [
-              'title',
-              'description',
-              'owner',
-              'system',
-              'schedule',
-              'freshness_target',
-              'entity_ref',
-              'source_url',
-              'parent_pipeline_id',
-              'source_owners',
-              'job_type',
-              'scheduler_url',
-            ].map(column => [column, tx.raw(incomingOr('pipelines', column))]),
-          ),
-          // A late report never moves first-seen forward or last-seen back.
-          first_seen_at: tx.raw(minOf('pipelines', 'first_seen_at')),
-          last_seen_at: tx.raw(maxOf('pipelines', 'last_seen_at')),
-          latest_run_state: tx.raw(
-            `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
-          ),
-          latest_run_at: tx.raw(
-            `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
-          ),
-        });
-    }
+    await upsertInChunks(tx, 'pipelines', pipelines, {
+      conflict: ['id'],
+      toRow: p => ({
+        id: p.id,
+        source: p.source,
+        namespace: p.namespace,
+        name: p.name,
+        title: p.title ?? null,
+        description: p.description ?? null,
+        owner: p.owner ?? null,
+        system: p.system ?? null,
+        schedule: p.schedule ?? null,
+        freshness_target: p.freshnessTarget ?? null,
+        entity_ref: p.entityRef ?? null,
+        source_url: p.sourceUrl ?? null,
+        first_seen_at: p.firstSeenAt ?? p.seenAt,
+        last_seen_at: p.seenAt,
+        latest_run_state: p.latestRunState ?? null,
+        latest_run_at: p.latestRunAt ?? null,
+        parent_pipeline_id: p.parentPipelineId ?? null,
+        source_owners: p.sourceOwners ? JSON.stringify(p.sourceOwners) : null,
+        job_type: p.jobType ?? null,
+        scheduler_url: p.schedulerUrl ?? null,
+      }),
+      merge: {
+        source: tx.raw('excluded.source'),
+        namespace: tx.raw('excluded.namespace'),
+        name: tx.raw('excluded.name'),
+        ...Object.fromEntries(
+          [
+            'title',
+            'description',
+            'owner',
+            'system',
+            'schedule',
+            'freshness_target',
+            'entity_ref',
+            'source_url',
+            'parent_pipeline_id',
+            'source_owners',
+            'job_type',
+            'scheduler_url',
+          ].map(column => [column, tx.raw(incomingOr('pipelines', column))]),
+        ),
+        // A late report never moves first-seen forward or last-seen back.
+        first_seen_at: tx.raw(minOf('pipelines', 'first_seen_at')),
+        last_seen_at: tx.raw(maxOf('pipelines', 'last_seen_at')),
+        latest_run_state: tx.raw(
+          `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
+        ),
+        latest_run_at: tx.raw(
+          `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
+        ),
+      },
+    });
   }
 
   private async insertDatasetAliases(tx: Knex, writes: StoreWrites) {
@@ -510,189 +524,167 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   private async upsertRuns(tx: Knex, writes: StoreWrites, now: Date) {
-    for (const chunk of chunks(writes.runs, CHUNK_SIZE)) {
-      await tx('runs')
-        .insert(
-          chunk.map(r => ({
-            id: r.id,
-            pipeline_id: r.pipelineId,
-            parent_run_id: r.parentRunId ?? null,
-            partition_time: r.partitionTime ?? null,
-            partition_end_time: r.partitionEndTime ?? null,
-            state: r.state,
-            source_state: r.sourceState ?? null,
-            state_rank: r.stateRank,
-            state_time: r.stateTime ?? null,
-            attempt: r.attempt ?? null,
-            queued_at: r.queuedAt ?? null,
-            started_at: r.startedAt ?? null,
-            ended_at: r.endedAt ?? null,
-            first_event_time: r.firstEventTime,
-            sort_time: r.partitionTime ?? r.firstEventTime,
-            error_message: r.errorMessage ?? null,
-            external_url: r.externalUrl ?? null,
-            updated_at: now,
-          })),
-        )
-        .onConflict('id')
-        .merge({
-          parent_run_id: tx.raw(
-            'coalesce(runs.parent_run_id, excluded.parent_run_id)',
-          ),
-          partition_time: tx.raw(minOf('runs', 'partition_time')),
-          partition_end_time: tx.raw(maxOf('runs', 'partition_end_time')),
-          state: tx.raw(ifRunStateWins('state')),
-          source_state: tx.raw(ifRunStateWins('source_state')),
-          state_rank: tx.raw(ifRunStateWins('state_rank')),
-          state_time: tx.raw(ifRunStateWins('state_time')),
-          ended_at: tx.raw(ifRunStateWins('ended_at')),
-          // A run that went on to succeed (a retry) no longer shows the old error.
-          error_message: tx.raw(
-            `case when ${RUN_STATE_WINS} then (case when excluded.state in ('succeeded', 'running', 'queued', 'skipped') then excluded.error_message else coalesce(excluded.error_message, runs.error_message) end) else coalesce(runs.error_message, excluded.error_message) end`,
-          ),
-          attempt: tx.raw(maxOf('runs', 'attempt')),
-          queued_at: tx.raw(minOf('runs', 'queued_at')),
-          started_at: tx.raw(minOf('runs', 'started_at')),
-          first_event_time: tx.raw(minOf('runs', 'first_event_time')),
-          sort_time: tx.raw(
-            `coalesce(${minOf('runs', 'partition_time')}, ${minOf(
-              'runs',
-              'first_event_time',
-            )})`,
-          ),
-          external_url: tx.raw(incomingOr('runs', 'external_url')),
-          updated_at: tx.raw('excluded.updated_at'),
-        });
-    }
+    await upsertInChunks(tx, 'runs', writes.runs, {
+      conflict: ['id'],
+      toRow: r => ({
+        id: r.id,
+        pipeline_id: r.pipelineId,
+        parent_run_id: r.parentRunId ?? null,
+        partition_time: r.partitionTime ?? null,
+        partition_end_time: r.partitionEndTime ?? null,
+        state: r.state,
+        source_state: r.sourceState ?? null,
+        state_rank: r.stateRank,
+        state_time: r.stateTime ?? null,
+        attempt: r.attempt ?? null,
+        queued_at: r.queuedAt ?? null,
+        started_at: r.startedAt ?? null,
+        ended_at: r.endedAt ?? null,
+        first_event_time: r.firstEventTime,
+        sort_time: r.partitionTime ?? r.firstEventTime,
+        error_message: r.errorMessage ?? null,
+        external_url: r.externalUrl ?? null,
+        updated_at: now,
+      }),
+      merge: {
+        parent_run_id: tx.raw(
+          'coalesce(runs.parent_run_id, excluded.parent_run_id)',
+        ),
+        partition_time: tx.raw(minOf('runs', 'partition_time')),
+        partition_end_time: tx.raw(maxOf('runs', 'partition_end_time')),
+        state: tx.raw(ifRunStateWins('state')),
+        source_state: tx.raw(ifRunStateWins('source_state')),
+        state_rank: tx.raw(ifRunStateWins('state_rank')),
+        state_time: tx.raw(ifRunStateWins('state_time')),
+        ended_at: tx.raw(ifRunStateWins('ended_at')),
+        // A run that went on to succeed (a retry) no longer shows the old error.
+        error_message: tx.raw(
+          `case when ${RUN_STATE_WINS} then (case when excluded.state in ('succeeded', 'running', 'queued', 'skipped') then excluded.error_message else coalesce(excluded.error_message, runs.error_message) end) else coalesce(runs.error_message, excluded.error_message) end`,
+        ),
+        attempt: tx.raw(maxOf('runs', 'attempt')),
+        queued_at: tx.raw(minOf('runs', 'queued_at')),
+        started_at: tx.raw(minOf('runs', 'started_at')),
+        first_event_time: tx.raw(minOf('runs', 'first_event_time')),
+        sort_time: tx.raw(
+          `coalesce(${minOf('runs', 'partition_time')}, ${minOf(
+            'runs',
+            'first_event_time',
+          )})`,
+        ),
+        external_url: tx.raw(incomingOr('runs', 'external_url')),
+        updated_at: tx.raw('excluded.updated_at'),
+      },
+    });
   }
 
   private async upsertDatasets(tx: Knex, writes: StoreWrites) {
     const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
-    for (const chunk of chunks(writes.datasets, CHUNK_SIZE)) {
-      await tx('datasets')
-        .insert(
-          chunk.map(d => ({
-            id: d.id,
-            namespace: d.namespace,
-            name: d.name,
-            platform: d.platform ?? null,
-            description: d.description ?? null,
-            schema: d.schema ? JSON.stringify(d.schema) : null,
-            source_owners: d.sourceOwners
-              ? JSON.stringify(d.sourceOwners)
-              : null,
-            first_seen_at: d.firstSeenAt ?? d.seenAt,
-            last_seen_at: d.seenAt,
-            last_written_at: d.writtenAt ?? null,
-            last_written_by_run: d.writtenByRun ?? null,
-          })),
-        )
-        .onConflict('id')
-        .merge({
-          platform: tx.raw(incomingOr('datasets', 'platform')),
-          description: tx.raw(incomingOr('datasets', 'description')),
-          schema: tx.raw(incomingOr('datasets', 'schema')),
-          source_owners: tx.raw(incomingOr('datasets', 'source_owners')),
-          first_seen_at: tx.raw(minOf('datasets', 'first_seen_at')),
-          last_seen_at: tx.raw(maxOf('datasets', 'last_seen_at')),
-          last_written_at: tx.raw(
-            `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
-          ),
-          last_written_by_run: tx.raw(
-            `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
-          ),
-        });
-    }
+    await upsertInChunks(tx, 'datasets', writes.datasets, {
+      conflict: ['id'],
+      toRow: d => ({
+        id: d.id,
+        namespace: d.namespace,
+        name: d.name,
+        platform: d.platform ?? null,
+        description: d.description ?? null,
+        schema: d.schema ? JSON.stringify(d.schema) : null,
+        source_owners: d.sourceOwners ? JSON.stringify(d.sourceOwners) : null,
+        first_seen_at: d.firstSeenAt ?? d.seenAt,
+        last_seen_at: d.seenAt,
+        last_written_at: d.writtenAt ?? null,
+        last_written_by_run: d.writtenByRun ?? null,
+      }),
+      merge: {
+        platform: tx.raw(incomingOr('datasets', 'platform')),
+        description: tx.raw(incomingOr('datasets', 'description')),
+        schema: tx.raw(incomingOr('datasets', 'schema')),
+        source_owners: tx.raw(incomingOr('datasets', 'source_owners')),
+        first_seen_at: tx.raw(minOf('datasets', 'first_seen_at')),
+        last_seen_at: tx.raw(maxOf('datasets', 'last_seen_at')),
+        last_written_at: tx.raw(
+          `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
+        ),
+        last_written_by_run: tx.raw(
+          `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
+        ),
+      },
+    });
   }
 
   private async upsertEdges(tx: Knex, writes: StoreWrites, now: Date) {
-    for (const chunk of chunks(writes.lineageEdges, CHUNK_SIZE)) {
-      await tx('lineage_edges')
-        .insert(
-          chunk.map(e => ({
-            pipeline_id: e.pipelineId,
-            dataset_id: e.datasetId,
-            direction: e.direction,
-            first_seen_at: e.firstSeenAt ?? e.seenAt,
-            last_seen_at: e.seenAt,
-            created_at: now,
-          })),
-        )
-        .onConflict(['pipeline_id', 'dataset_id', 'direction'])
-        .merge({
-          first_seen_at: tx.raw(minOf('lineage_edges', 'first_seen_at')),
-          last_seen_at: tx.raw(maxOf('lineage_edges', 'last_seen_at')),
-        });
-    }
-    for (const chunk of chunks(writes.pipelineEdges, CHUNK_SIZE)) {
-      await tx('pipeline_edges')
-        .insert(
-          chunk.map(e => ({
-            upstream_id: e.upstreamId,
-            downstream_id: e.downstreamId,
-            first_seen_at: e.firstSeenAt ?? e.seenAt,
-            last_seen_at: e.seenAt,
-            created_at: now,
-          })),
-        )
-        .onConflict(['upstream_id', 'downstream_id'])
-        .merge({
-          first_seen_at: tx.raw(minOf('pipeline_edges', 'first_seen_at')),
-          last_seen_at: tx.raw(maxOf('pipeline_edges', 'last_seen_at')),
-        });
-    }
+    await upsertInChunks(tx, 'lineage_edges', writes.lineageEdges, {
+      conflict: ['pipeline_id', 'dataset_id', 'direction'],
+      toRow: e => ({
+        pipeline_id: e.pipelineId,
+        dataset_id: e.datasetId,
+        direction: e.direction,
+        first_seen_at: e.firstSeenAt ?? e.seenAt,
+        last_seen_at: e.seenAt,
+        created_at: now,
+      }),
+      merge: {
+        first_seen_at: tx.raw(minOf('lineage_edges', 'first_seen_at')),
+        last_seen_at: tx.raw(maxOf('lineage_edges', 'last_seen_at')),
+      },
+    });
+    await upsertInChunks(tx, 'pipeline_edges', writes.pipelineEdges, {
+      conflict: ['upstream_id', 'downstream_id'],
+      toRow: e => ({
+        upstream_id: e.upstreamId,
+        downstream_id: e.downstreamId,
+        first_seen_at: e.firstSeenAt ?? e.seenAt,
+        last_seen_at: e.seenAt,
+        created_at: now,
+      }),
+      merge: {
+        first_seen_at: tx.raw(minOf('pipeline_edges', 'first_seen_at')),
+        last_seen_at: tx.raw(maxOf('pipeline_edges', 'last_seen_at')),
+      },
+    });
   }
 
   private async upsertColumnLineage(tx: Knex, writes: StoreWrites) {
-    for (const chunk of chunks(writes.columnLineage, CHUNK_SIZE)) {
-      await tx('column_lineage')
-        .insert(
-          chunk.map(c => ({
-            dataset_id: c.datasetId,
-            field: c.field,
-            input_dataset_id: c.inputDatasetId,
-            input_field: c.inputField,
-            transformations: c.transformations
-              ? JSON.stringify(c.transformations)
-              : null,
-            last_seen_at: c.seenAt,
-          })),
-        )
-        .onConflict(['dataset_id', 'field', 'input_dataset_id', 'input_field'])
-        .merge({
-          transformations: tx.raw(
-            incomingOr('column_lineage', 'transformations'),
-          ),
-          last_seen_at: tx.raw(maxOf('column_lineage', 'last_seen_at')),
-        });
-    }
+    await upsertInChunks(tx, 'column_lineage', writes.columnLineage, {
+      conflict: ['dataset_id', 'field', 'input_dataset_id', 'input_field'],
+      toRow: c => ({
+        dataset_id: c.datasetId,
+        field: c.field,
+        input_dataset_id: c.inputDatasetId,
+        input_field: c.inputField,
+        transformations: c.transformations
+          ? JSON.stringify(c.transformations)
+          : null,
+        last_seen_at: c.seenAt,
+      }),
+      merge: {
+        transformations: tx.raw(
+          incomingOr('column_lineage', 'transformations'),
+        ),
+        last_seen_at: tx.raw(maxOf('column_lineage', 'last_seen_at')),
+      },
+    });
   }
 
   private async upsertQualityResults(tx: Knex, writes: StoreWrites) {
-    for (const chunk of chunks(writes.qualityResults, CHUNK_SIZE)) {
-      await tx('quality_results')
-        .insert(
-          chunk.map(q => ({
-            run_id: q.runId,
-            dataset_id: q.datasetId,
-            assertion: q.assertion,
-            column_name: q.column ?? '',
-            success: q.success,
-            partition_time: q.partitionTime ?? null,
-            observed_at: q.observedAt,
-          })),
-        )
-        .onConflict(['run_id', 'dataset_id', 'assertion', 'column_name'])
-        .merge({
-          success: tx.raw(
-            'case when excluded.observed_at >= quality_results.observed_at then excluded.success else quality_results.success end',
-          ),
-          observed_at: tx.raw(maxOf('quality_results', 'observed_at')),
-          partition_time: tx.raw(
-            incomingOr('quality_results', 'partition_time'),
-          ),
-        });
-    }
+    await upsertInChunks(tx, 'quality_results', writes.qualityResults, {
+      conflict: ['run_id', 'dataset_id', 'assertion', 'column_name'],
+      toRow: q => ({
+        run_id: q.runId,
+        dataset_id: q.datasetId,
+        assertion: q.assertion,
+        column_name: q.column ?? '',
+        success: q.success,
+        partition_time: q.partitionTime ?? null,
+        observed_at: q.observedAt,
+      }),
+      merge: {
+        success: tx.raw(
+          'case when excluded.observed_at >= quality_results.observed_at then excluded.success else quality_results.success end',
+        ),
+        observed_at: tx.raw(maxOf('quality_results', 'observed_at')),
+        partition_time: tx.raw(incomingOr('quality_results', 'partition_time')),
+      },
+    });
   }
 
   /** Denormalizes each touched pipeline's latest run for fast lists. */
