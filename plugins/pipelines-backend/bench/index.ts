@@ -5,6 +5,7 @@
  *   yarn bench lineage    the in-memory lineage graph
  *   yarn bench ingest     OpenLineage ingest over HTTP into PostgreSQL and SQLite
  *   yarn bench runs       the runs page over 1M stored runs
+ *   yarn bench lineage-api  lineage answers through the store, on each database
  *   yarn bench luigi      a poll of a Luigi scheduler with 20,000 tasks
  *
  * (node --expose-gc --require @backstage/cli/config/nodeTransform.cjs bench/index.ts [name...])
@@ -29,6 +30,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
     ).runIngestBench(),
   runs: () =>
     (require('./runs.bench') as typeof import('./runs.bench')).runRunsBench(),
+  'lineage-api': () =>
+    (
+      require('./lineageApi.bench') as typeof import('./lineageApi.bench')
+    ).runLineageApiBench(),
   luigi: () =>
     (
       require('./luigiPoll.bench') as typeof import('./luigiPoll.bench')

@@ -43,7 +43,7 @@ function createRandom(seed: number) {
   return { next, int, pick };
 }
 
-interface SyntheticGraph {
+export interface SyntheticGraph {
   from: Int32Array;
   to: Int32Array;
   /** Node key of node number n: pipelines are 0.., datasets PIPELINES... */
@@ -60,7 +60,7 @@ interface SyntheticGraph {
  * dependencies between pipelines, and some cycles (pipelines writing back to
  * an earlier tier, pipelines reading and writing the same dataset).
  */
-function generateGraph(seed: number): SyntheticGraph {
+export function generateGraph(seed: number): SyntheticGraph {
   const random = createRandom(seed);
 
   const datasetTier = new Int32Array(DATASETS);

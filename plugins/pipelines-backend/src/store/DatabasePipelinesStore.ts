@@ -940,27 +940,48 @@ export class DatabasePipelinesStore implements PipelinesStore {
     pipelineIds: string[],
     datasetIds: string[],
   ): Promise<NodeSummaries> {
+    // One statement per table whatever the number of ids: a lineage answer
+    // names up to thousands of nodes.
+    const [pipelineRows, datasetRows] = await Promise.all([
+      pipelineIds.length === 0
+        ? []
+        : this.db('pipelines')
+            .select(PIPELINE_SUMMARY_COLUMNS)
+            .whereRaw(this.idInList(), [this.idListParameter(pipelineIds)]),
+      datasetIds.length === 0
+        ? []
+        : this.db('datasets')
+            .select('id', 'name', 'owner')
+            .whereRaw(this.idInList(), [this.idListParameter(datasetIds)]),
+    ]);
     const pipelines = new Map<string, PipelineSummary>();
-    for (const chunk of chunks(pipelineIds, IN_LIST_SIZE)) {
-      const rows = await this.db('pipelines')
-        .select(PIPELINE_SUMMARY_COLUMNS)
-        .whereIn('id', chunk);
-      rows.forEach(row => pipelines.set(row.id, rowToPipelineSummary(row)));
-    }
+    pipelineRows.forEach(row =>
+      pipelines.set(row.id, rowToPipelineSummary(row)),
+    );
     const datasets: NodeSummaries['datasets'] = new Map();
-    for (const chunk of chunks(datasetIds, IN_LIST_SIZE)) {
-      const rows = await this.db('datasets')
-        .select('id', 'name', 'owner')
-        .whereIn('id', chunk);
-      rows.forEach(row =>
-        datasets.set(row.id, {
-          id: row.id,
-          name: row.name,
-          owner: row.owner ?? undefined,
-        }),
-      );
-    }
+    datasetRows.forEach(row =>
+      datasets.set(row.id, {
+        id: row.id,
+        name: row.name,
+        owner: row.owner ?? undefined,
+      }),
+    );
     return { pipelines, datasets };
+  }
+
+  private get isPostgres(): boolean {
+    return this.db.client.config.client === 'pg';
+  }
+
+  /** `id` is one of a list given as a single parameter. */
+  private idInList(): string {
+    return this.isPostgres
+      ? 'id = any(?::text[])'
+      : 'id in (select value from json_each(?))';
+  }
+
+  private idListParameter(ids: string[]): string[] | string {
+    return this.isPostgres ? ids : JSON.stringify(ids);
   }
 
   async getProviderState(providerId: string): Promise<ProviderState> {
