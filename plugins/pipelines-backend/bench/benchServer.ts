@@ -7,10 +7,8 @@ import { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import { Knex } from 'knex';
-import { OpenLineageIngestor } from '../src/ingest/OpenLineageIngestor';
 import { OpenLineageValidator } from '../src/ingest/OpenLineageValidator';
-import { WriteBatcher } from '../src/ingest/WriteBatcher';
-import { LineageService } from '../src/lineage/LineageService';
+import { createIngestPath } from '../src/service/createIngestPath';
 import { createRouter } from '../src/service/router';
 import { DatabasePipelinesStore } from '../src/store/DatabasePipelinesStore';
 import { createBenchLogger, createStore } from './benchUtils';
@@ -31,20 +29,13 @@ let sharedValidator: OpenLineageValidator | undefined;
 export async function startBenchServer(knex: Knex): Promise<BenchServer> {
   const logger = createBenchLogger();
   const store = await createStore(knex);
-  const lineage = LineageService.create({ store, logger });
-  const batcher = WriteBatcher.create({
-    store,
-    logger,
-    onCommitted: writes => lineage.addCommittedWrites(writes),
-  });
   sharedValidator ??= OpenLineageValidator.create();
   const config = mockServices.rootConfig({ data: {} });
-  const ingestor = OpenLineageIngestor.create({
-    validator: sharedValidator,
-    batcher,
+  const { lineage, ingestor } = createIngestPath({
+    store,
+    config,
     logger,
-    maxEventBytes:
-      config.getOptionalNumber('pipelines.ingest.maxEventBytes') ?? 1024 * 1024,
+    validator: sharedValidator,
   });
   const router = await createRouter({
     store,

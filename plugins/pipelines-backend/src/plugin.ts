@@ -8,16 +8,13 @@ import {
   SchedulerProvider,
   schedulerProvidersExtensionPoint,
 } from '@tributary/plugin-pipelines-node';
-import { OpenLineageIngestor } from './ingest/OpenLineageIngestor';
-import { OpenLineageValidator } from './ingest/OpenLineageValidator';
-import { WriteBatcher } from './ingest/WriteBatcher';
-import { LineageService } from './lineage/LineageService';
 import { ProviderPoller } from './providers/ProviderPoller';
 import {
   DEFAULT_RAW_EVENT_RETENTION,
   RawEventRetention,
 } from './service/RawEventRetention';
-import { createRouter, DEFAULT_MAX_EVENT_BYTES } from './service/router';
+import { createIngestPath } from './service/createIngestPath';
+import { createRouter } from './service/router';
 import { DatabasePipelinesStore } from './store/DatabasePipelinesStore';
 
 /** Topic of Backstage's events service that carries OpenLineage events. */
@@ -58,19 +55,10 @@ export const pipelinesPlugin = createBackendPlugin({
         events,
       }) {
         const store = await DatabasePipelinesStore.create({ database });
-        const lineage = LineageService.create({ store, logger });
-        const batcher = WriteBatcher.create({
+        const { lineage, batcher, ingestor } = createIngestPath({
           store,
+          config,
           logger,
-          onCommitted: writes => lineage.addCommittedWrites(writes),
-        });
-        const ingestor = OpenLineageIngestor.create({
-          validator: OpenLineageValidator.create(),
-          batcher,
-          logger,
-          maxEventBytes:
-            config.getOptionalNumber('pipelines.ingest.maxEventBytes') ??
-            DEFAULT_MAX_EVENT_BYTES,
         });
 
         await events.subscribe({

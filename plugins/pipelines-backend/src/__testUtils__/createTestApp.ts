@@ -1,10 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import { Knex } from 'knex';
-import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
 import { OpenLineageValidator } from '../ingest/OpenLineageValidator';
-import { WriteBatcher } from '../ingest/WriteBatcher';
-import { LineageService } from '../lineage/LineageService';
+import { createIngestPath } from '../service/createIngestPath';
 import { createRouter } from '../service/router';
 import { DatabasePipelinesStore } from '../store/DatabasePipelinesStore';
 import { databaseServiceFor } from './testDatabases';
@@ -20,20 +18,13 @@ export async function createTestApp(
   const store = await DatabasePipelinesStore.create({
     database: databaseServiceFor(knex),
   });
-  const lineage = LineageService.create({ store, logger });
-  const batcher = WriteBatcher.create({
-    store,
-    logger,
-    onCommitted: writes => lineage.addCommittedWrites(writes),
-  });
   sharedValidator ??= OpenLineageValidator.create();
   const config = mockServices.rootConfig({ data: configData });
-  const ingestor = OpenLineageIngestor.create({
-    validator: sharedValidator,
-    batcher,
+  const { lineage, ingestor } = createIngestPath({
+    store,
+    config,
     logger,
-    maxEventBytes:
-      config.getOptionalNumber('pipelines.ingest.maxEventBytes') ?? 1024 * 1024,
+    validator: sharedValidator,
   });
   const router = await createRouter({
     store,
