@@ -16,6 +16,16 @@ export interface Config {
       /** Largest accepted batch request body, in bytes. Defaults to 16 MiB. */
       maxBatchBytes?: number;
     };
+    ownership?: {
+      /**
+       * Owners as sources name them (OpenLineage ownership facet, Airflow DAG
+       * owners, Styx component, Flyte project) → catalog Group or User refs,
+       * e.g. `{ "data-eng@example.com": "group:default/data-platform" }`.
+       * Names not listed here match a Group or User of the same name, or a
+       * User's email; the rest are listed by /v1/ownership/unmapped.
+       */
+      mapping?: { [sourceOwner: string]: string };
+    };
     events?: {
       /**
        * How long raw OpenLineage events are kept, e.g. `{ days: 14 }` or

@@ -8,6 +8,7 @@ import allowAllPermissionPolicy from '@backstage/plugin-permission-backend-modul
 import searchBackend from '@backstage/plugin-search-backend';
 import searchCatalogCollator from '@backstage/plugin-search-backend-module-catalog';
 import signalsBackend from '@backstage/plugin-signals-backend';
+import pipelinesCatalogModule from '@tributary/plugin-catalog-backend-module-pipelines';
 import pipelinesBackend from '@tributary/plugin-pipelines-backend';
 import airflowProvider from '@tributary/plugin-pipelines-backend-module-airflow';
 import flyteProvider from '@tributary/plugin-pipelines-backend-module-flyte';
@@ -25,6 +26,8 @@ export const backendFeatures = [
   authBackend,
   guestAuthProvider,
   catalogBackend,
+  // Emits pipelines as Components and datasets as APIs into the catalog.
+  pipelinesCatalogModule,
   permissionBackend,
   // Allow-all until the backfill permission policy replaces it.
   allowAllPermissionPolicy,

@@ -3,11 +3,16 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   SchedulerProvider,
   schedulerProvidersExtensionPoint,
 } from '@tributary/plugin-pipelines-node';
+import {
+  OwnershipService,
+  readOwnerMapping,
+} from './ownership/OwnershipService';
 import { ProviderPoller } from './providers/ProviderPoller';
 import {
   DEFAULT_RAW_EVENT_RETENTION,
@@ -37,6 +42,8 @@ export const pipelinesPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
@@ -46,6 +53,8 @@ export const pipelinesPlugin = createBackendPlugin({
         events: eventsServiceRef,
       },
       async init({
+        auth,
+        catalog,
         config,
         database,
         httpAuth,
@@ -97,6 +106,24 @@ export const pipelinesPlugin = createBackendPlugin({
           fn: () => lineage.refresh(),
         });
 
+        const ownership = new OwnershipService({
+          store,
+          catalog,
+          auth,
+          logger,
+          mapping: readOwnerMapping(config),
+        });
+        await scheduler.scheduleTask({
+          id: 'pipelines-resolve-owners',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          // The catalog answers only once every plugin has started.
+          initialDelay: { seconds: 5 },
+          fn: async () => {
+            await ownership.sync();
+          },
+        });
+
         await ProviderPoller.create({
           providers,
           store,
@@ -110,6 +137,7 @@ export const pipelinesPlugin = createBackendPlugin({
             store,
             ingestor,
             lineage,
+            ownership,
             httpAuth,
             config,
             logger,

@@ -212,3 +212,84 @@ export interface IngestEventResult {
   statusCode: number;
   problems?: Array<{ path: string; message: string }>;
 }
+
+/**
+ * A pipeline as the catalog module needs it to emit an entity.
+ *
+ * @public
+ */
+export interface CatalogPipeline {
+  id: string;
+  source: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  description?: string;
+  /** Catalog entity ref the source owners resolved to; absent when none did. */
+  owner?: string;
+  sourceOwners?: string[];
+  system?: string;
+  sourceUrl?: string;
+  schedulerUrl?: string;
+  parentPipelineId?: string;
+  /** Dataset ids it reads, sorted. */
+  inputs: string[];
+  /** Dataset ids it writes, sorted. */
+  outputs: string[];
+}
+
+/**
+ * A dataset as the catalog module needs it to emit an entity.
+ *
+ * @public
+ */
+export interface CatalogDataset {
+  id: string;
+  namespace: string;
+  name: string;
+  platform?: string;
+  description?: string;
+  schema?: DatasetField[];
+  /** Resolved from its own owners, else from its producing pipeline. */
+  owner?: string;
+  sourceOwners?: string[];
+}
+
+/**
+ * One page of `GET /v1/catalog/pipelines` or `/v1/catalog/datasets`, ordered by
+ * id. Without `changedSince` it pages through everything; with it, only rows
+ * changed (or given new lineage edges) at or after that time.
+ *
+ * @public
+ */
+export interface CatalogExportPage<T> {
+  items: T[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  nextCursor?: string;
+  /** Server time the page was read at: the next `changedSince` is based on it. */
+  readAt: string;
+}
+
+/** A source owner that no mapping or catalog entity matched. @public */
+export interface UnmappedOwner {
+  /** The owner as the source names it. */
+  name: string;
+  pipelineCount: number;
+  datasetCount: number;
+  /** Up to 5 ids of pipelines or datasets that name it. */
+  examples: string[];
+}
+
+/** @public */
+export interface UnmappedOwnersResponse {
+  items: UnmappedOwner[];
+}
+
+/** Annotation keys on emitted catalog entities. @public */
+export const ANNOTATION_PIPELINE_ID = 'tributary.dev/pipeline-id';
+/** @public */
+export const ANNOTATION_DATASET_ID = 'tributary.dev/dataset-id';
+/** Catalog `spec.type` of pipeline Components. @public */
+export const PIPELINE_COMPONENT_TYPE = 'data-pipeline';
+/** Catalog `spec.type` of dataset APIs. @public */
+export const DATASET_API_TYPE = 'dataset';

@@ -1,7 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import { Knex } from 'knex';
 import { OpenLineageValidator } from '../ingest/OpenLineageValidator';
+import {
+  OwnershipService,
+  readOwnerMapping,
+} from '../ownership/OwnershipService';
 import { createIngestPath } from '../service/createIngestPath';
 import { createRouter } from '../service/router';
 import { DatabasePipelinesStore } from '../store/DatabasePipelinesStore';
@@ -13,6 +19,7 @@ let sharedValidator: OpenLineageValidator | undefined;
 export async function createTestApp(
   knex: Knex,
   configData: Record<string, any> = {},
+  catalogEntities: Entity[] = [],
 ) {
   const logger = mockServices.logger.mock();
   const store = await DatabasePipelinesStore.create({
@@ -26,15 +33,30 @@ export async function createTestApp(
     logger,
     validator: sharedValidator,
   });
+  const ownership = new OwnershipService({
+    store,
+    catalog: catalogServiceMock({ entities: catalogEntities }),
+    auth: mockServices.auth(),
+    logger,
+    mapping: readOwnerMapping(config),
+  });
   const router = await createRouter({
     store,
     ingestor,
     lineage,
+    ownership,
     httpAuth: mockServices.httpAuth(),
     config,
     logger,
   });
-  return { app: express().use(router), store, lineage, ingestor, knex };
+  return {
+    app: express().use(router),
+    store,
+    lineage,
+    ingestor,
+    ownership,
+    knex,
+  };
 }
 
 const DATA_TABLES = [

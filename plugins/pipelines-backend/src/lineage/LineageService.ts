@@ -8,6 +8,7 @@ import { PipelinesStore } from '../store/PipelinesStore';
 import { StoreWrites } from '../store/StoreWrites';
 import { LineageGraph } from './LineageGraph';
 import { lineageKey, parseLineageKey } from './lineageKeys';
+import { NodeSummaryCache } from './NodeSummaryCache';
 
 /** Re-read edges this far back, so clock skew between replicas loses none. */
 const REFRESH_OVERLAP_MS = 5 * 60 * 1000;
@@ -21,6 +22,7 @@ export class LineageService {
   private graph: LineageGraph | undefined;
   private loading: Promise<LineageGraph> | undefined;
   private refreshedUpTo: Date | undefined;
+  private readonly summaries: NodeSummaryCache;
 
   static create(options: {
     store: PipelinesStore;
@@ -32,10 +34,13 @@ export class LineageService {
   private constructor(
     private readonly store: PipelinesStore,
     private readonly logger: LoggerService,
-  ) {}
+  ) {
+    this.summaries = new NodeSummaryCache(store);
+  }
 
   /** Adds the edges of committed writes; cheap and idempotent. */
   addCommittedWrites(writes: StoreWrites): void {
+    this.summaries.markWritten(writes);
     if (!this.graph) {
       return; // The first load reads them from the store.
     }
@@ -68,6 +73,7 @@ export class LineageService {
     const edges = await this.store.listLineageEdges(since);
     this.graph.addEdges(edges);
     this.advanceCursor(edges);
+    await this.summaries.refresh();
   }
 
   async query(options: {
@@ -104,10 +110,7 @@ export class LineageService {
       (ref.kind === 'pipeline' ? pipelineIds : datasetIds).push(ref.id);
       return { ...node, ...ref };
     });
-    const summaries = await this.store.getNodeSummaries(
-      pipelineIds,
-      datasetIds,
-    );
+    const summaries = await this.summaries.get(pipelineIds, datasetIds);
     return {
       root: traversal.root,
       nodes: parsed.map(node => {
@@ -146,14 +149,19 @@ export class LineageService {
     if (!this.loading) {
       this.loading = (async () => {
         const started = Date.now();
-        const edges = await this.store.listLineageEdges();
+        const [edges] = await Promise.all([
+          this.store.listLineageEdges(),
+          this.summaries.refresh(),
+        ]);
         const graph = LineageGraph.fromEdges(edges);
         this.advanceCursor(edges);
         this.graph = graph;
         this.logger.info(
           `Loaded lineage graph: ${graph.nodeCount} nodes, ${
             graph.edgeCount
-          } edges in ${Date.now() - started} ms`,
+          } edges, ${this.summaries.size} node summaries in ${
+            Date.now() - started
+          } ms`,
         );
         return graph;
       })().finally(() => {

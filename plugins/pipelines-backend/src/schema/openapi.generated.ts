@@ -18,11 +18,23 @@ export const spec = {
       url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
     },
   },
-  servers: [{ url: '/' }],
-  security: [{ JWT: [] }],
+  servers: [
+    {
+      url: '/',
+    },
+  ],
+  security: [
+    {
+      JWT: [],
+    },
+  ],
   components: {
     securitySchemes: {
-      JWT: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      JWT: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+      },
     },
     parameters: {
       pipelineId: {
@@ -30,7 +42,9 @@ export const spec = {
         in: 'path',
         required: true,
         description: 'Pipeline id, `<source>:<name>`, URL-encoded.',
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       datasetId: {
         name: 'id',
@@ -38,13 +52,17 @@ export const spec = {
         required: true,
         description:
           'Dataset id, `<namespace>/<name>` (or an alias of it), URL-encoded.',
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       runId: {
         name: 'runId',
         in: 'path',
         required: true,
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       offset: {
         name: 'offset',
@@ -64,7 +82,11 @@ export const spec = {
         required: false,
         description:
           'Page size. At most `pipelines.api.maxPageSize` (default 500); a larger value is a 400. Defaults to 50, or to the maximum when that is smaller.',
-        schema: { type: 'integer', minimum: 1, default: 50 },
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          default: 50,
+        },
       },
       qualityLimit: {
         name: 'limit',
@@ -72,7 +94,11 @@ export const spec = {
         required: false,
         description:
           'Number of most recent results. At most `pipelines.api.maxPageSize` (default 500); a larger value is a 400.',
-        schema: { type: 'integer', minimum: 1, default: 50 },
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          default: 50,
+        },
       },
       pipelineSearch: {
         name: 'search',
@@ -80,7 +106,9 @@ export const spec = {
         required: false,
         description:
           'Case-insensitive substring of the id, name or title. Empty means no filter.',
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       datasetSearch: {
         name: 'search',
@@ -88,42 +116,54 @@ export const spec = {
         required: false,
         description:
           'Case-insensitive substring of the id. Empty means no filter.',
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       owner: {
         name: 'owner',
         in: 'query',
         required: false,
         description: 'Catalog entity ref of the owner. Empty means no filter.',
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       source: {
         name: 'source',
         in: 'query',
         required: false,
         description: 'Where pipelines come from. Empty means no filter.',
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       platform: {
         name: 'platform',
         in: 'query',
         required: false,
         description: 'Dataset platform. Empty means no filter.',
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       pipelineState: {
         name: 'state',
         in: 'query',
         required: false,
         description: 'Only pipelines whose latest run is in this state.',
-        schema: { $ref: '#/components/schemas/RunState' },
+        schema: {
+          $ref: '#/components/schemas/RunState',
+        },
       },
       runState: {
         name: 'state',
         in: 'query',
         required: false,
         description: 'Only runs in this state.',
-        schema: { $ref: '#/components/schemas/RunState' },
+        schema: {
+          $ref: '#/components/schemas/RunState',
+        },
       },
       from: {
         name: 'from',
@@ -131,7 +171,10 @@ export const spec = {
         required: false,
         description:
           'ISO-8601 time: runs whose partition (or, without one, first event) is at or after it.',
-        schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+        schema: {
+          type: 'string',
+          pattern: '^\\d{4}-\\d{2}-\\d{2}',
+        },
       },
       to: {
         name: 'to',
@@ -139,7 +182,10 @@ export const spec = {
         required: false,
         description:
           'ISO-8601 time: runs whose partition (or first event) is before it.',
-        schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+        schema: {
+          type: 'string',
+          pattern: '^\\d{4}-\\d{2}-\\d{2}',
+        },
       },
       field: {
         name: 'field',
@@ -147,7 +193,9 @@ export const spec = {
         required: false,
         description:
           'Only the lineage of this output column. Empty means every column.',
-        schema: { type: 'string' },
+        schema: {
+          type: 'string',
+        },
       },
       lineageNode: {
         name: 'node',
@@ -155,7 +203,10 @@ export const spec = {
         required: true,
         description:
           'The node to start from: `pipeline:<id>` or `dataset:<id>`.',
-        schema: { type: 'string', pattern: '^(pipeline|dataset):.' },
+        schema: {
+          type: 'string',
+          pattern: '^(pipeline|dataset):.',
+        },
       },
       lineageDirection: {
         name: 'direction',
@@ -174,7 +225,12 @@ export const spec = {
         in: 'query',
         required: false,
         description: 'Number of hops from the node.',
-        schema: { type: 'integer', minimum: 0, maximum: 50, default: 3 },
+        schema: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 50,
+          default: 3,
+        },
       },
       lineageLimit: {
         name: 'limit',
@@ -182,7 +238,43 @@ export const spec = {
         required: false,
         description:
           'Most neighbours returned per node and direction; `omitted` counts the rest.',
-        schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          default: 100,
+        },
+      },
+      exportAfter: {
+        name: 'after',
+        in: 'query',
+        required: false,
+        description: 'The `nextCursor` of the previous page.',
+        schema: {
+          type: 'string',
+        },
+      },
+      exportLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'Page size, 1 to 5000; 1000 when absent.',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 5000,
+        },
+      },
+      changedSince: {
+        name: 'changedSince',
+        in: 'query',
+        required: false,
+        description:
+          'Only rows written, or given a new lineage edge, at or after this time (ISO-8601).',
+        schema: {
+          type: 'string',
+          format: 'date-time',
+        },
       },
     },
     responses: {
@@ -191,7 +283,9 @@ export const spec = {
           'The request is malformed, e.g. an unknown, repeated or invalid query parameter.',
         content: {
           'application/json': {
-            schema: { $ref: '#/components/schemas/Error' },
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
           },
         },
       },
@@ -199,7 +293,9 @@ export const spec = {
         description: 'The request has no valid credentials.',
         content: {
           'application/json': {
-            schema: { $ref: '#/components/schemas/Error' },
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
           },
         },
       },
@@ -207,7 +303,9 @@ export const spec = {
         description: 'The credentials are not those of a service.',
         content: {
           'application/json': {
-            schema: { $ref: '#/components/schemas/Error' },
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
           },
         },
       },
@@ -215,7 +313,9 @@ export const spec = {
         description: 'No such item.',
         content: {
           'application/json': {
-            schema: { $ref: '#/components/schemas/Error' },
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
           },
         },
       },
@@ -224,7 +324,9 @@ export const spec = {
           'The request body is larger than `pipelines.ingest.maxEventBytes` (one event, default 1 MiB) or `pipelines.ingest.maxBatchBytes` (a batch, default 16 MiB).',
         content: {
           'application/json': {
-            schema: { $ref: '#/components/schemas/Error' },
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
           },
         },
       },
@@ -233,7 +335,9 @@ export const spec = {
           'The body is not valid JSON, or not a valid OpenLineage event; `problems` then says why. Nothing is written.',
         content: {
           'application/json': {
-            schema: { $ref: '#/components/schemas/IngestError' },
+            schema: {
+              $ref: '#/components/schemas/IngestError',
+            },
           },
         },
       },
@@ -272,23 +376,52 @@ export const spec = {
             description:
               'Where the pipeline comes from: a scheduler instance or an OpenLineage namespace.',
           },
-          namespace: { type: 'string' },
-          name: { type: 'string' },
-          title: { type: 'string' },
-          description: { type: 'string' },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
           owner: {
             type: 'string',
             description: 'Catalog entity ref of the owner, when known.',
           },
-          system: { type: 'string' },
-          schedule: { type: 'string' },
-          freshnessTarget: { type: 'string' },
-          entityRef: { type: 'string' },
-          sourceUrl: { type: 'string' },
-          firstSeenAt: { type: 'string', format: 'date-time' },
-          lastSeenAt: { type: 'string', format: 'date-time' },
-          latestRunState: { $ref: '#/components/schemas/RunState' },
-          latestRunAt: { type: 'string', format: 'date-time' },
+          system: {
+            type: 'string',
+          },
+          schedule: {
+            type: 'string',
+          },
+          freshnessTarget: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          sourceUrl: {
+            type: 'string',
+          },
+          firstSeenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastSeenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          latestRunState: {
+            $ref: '#/components/schemas/RunState',
+          },
+          latestRunAt: {
+            type: 'string',
+            format: 'date-time',
+          },
           parentPipelineId: {
             type: 'string',
             description: 'OpenLineage parent job, e.g. the DAG of a task.',
@@ -297,7 +430,9 @@ export const spec = {
             type: 'array',
             description:
               'Owners as the source names them, before mapping to catalog refs.',
-            items: { type: 'string' },
+            items: {
+              type: 'string',
+            },
           },
           schedulerUrl: {
             type: 'string',
@@ -309,8 +444,13 @@ export const spec = {
               'Present while the scheduler that reports it cannot be polled: its data is as of `since`, the last good poll.',
             additionalProperties: false,
             properties: {
-              since: { type: 'string', format: 'date-time' },
-              reason: { type: 'string' },
+              since: {
+                type: 'string',
+                format: 'date-time',
+              },
+              reason: {
+                type: 'string',
+              },
             },
           },
         },
@@ -320,27 +460,56 @@ export const spec = {
         additionalProperties: false,
         required: ['id', 'pipelineId', 'state', 'updatedAt'],
         properties: {
-          id: { type: 'string' },
-          pipelineId: { type: 'string' },
-          parentRunId: { type: 'string' },
+          id: {
+            type: 'string',
+          },
+          pipelineId: {
+            type: 'string',
+          },
+          parentRunId: {
+            type: 'string',
+          },
           partition: {
             type: 'string',
             format: 'date-time',
             description: 'Nominal (logical) time of the run.',
           },
-          partitionEnd: { type: 'string', format: 'date-time' },
-          state: { $ref: '#/components/schemas/RunState' },
+          partitionEnd: {
+            type: 'string',
+            format: 'date-time',
+          },
+          state: {
+            $ref: '#/components/schemas/RunState',
+          },
           sourceState: {
             type: 'string',
             description: 'The state as the source names it.',
           },
-          attempt: { type: 'integer' },
-          queuedAt: { type: 'string', format: 'date-time' },
-          startedAt: { type: 'string', format: 'date-time' },
-          endedAt: { type: 'string', format: 'date-time' },
-          errorMessage: { type: 'string' },
-          externalUrl: { type: 'string' },
-          updatedAt: { type: 'string', format: 'date-time' },
+          attempt: {
+            type: 'integer',
+          },
+          queuedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          errorMessage: {
+            type: 'string',
+          },
+          externalUrl: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
         },
       },
       DatasetField: {
@@ -348,9 +517,15 @@ export const spec = {
         additionalProperties: false,
         required: ['name'],
         properties: {
-          name: { type: 'string' },
-          type: { type: 'string' },
-          description: { type: 'string' },
+          name: {
+            type: 'string',
+          },
+          type: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
         },
       },
       Dataset: {
@@ -360,22 +535,54 @@ export const spec = {
         additionalProperties: false,
         required: ['id', 'namespace', 'name', 'firstSeenAt', 'lastSeenAt'],
         properties: {
-          id: { type: 'string' },
-          namespace: { type: 'string' },
-          name: { type: 'string' },
-          platform: { type: 'string' },
-          description: { type: 'string' },
+          id: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          platform: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
           schema: {
             type: 'array',
-            items: { $ref: '#/components/schemas/DatasetField' },
+            items: {
+              $ref: '#/components/schemas/DatasetField',
+            },
           },
-          owner: { type: 'string' },
-          sourceOwners: { type: 'array', items: { type: 'string' } },
-          entityRef: { type: 'string' },
-          firstSeenAt: { type: 'string', format: 'date-time' },
-          lastSeenAt: { type: 'string', format: 'date-time' },
-          lastWrittenAt: { type: 'string', format: 'date-time' },
-          lastWrittenByRun: { type: 'string' },
+          owner: {
+            type: 'string',
+          },
+          sourceOwners: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          entityRef: {
+            type: 'string',
+          },
+          firstSeenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastSeenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastWrittenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastWrittenByRun: {
+            type: 'string',
+          },
         },
       },
       PipelineSummary: {
@@ -384,12 +591,25 @@ export const spec = {
         additionalProperties: false,
         required: ['id', 'name'],
         properties: {
-          id: { type: 'string' },
-          name: { type: 'string' },
-          title: { type: 'string' },
-          owner: { type: 'string' },
-          latestRunState: { $ref: '#/components/schemas/RunState' },
-          latestRunAt: { type: 'string', format: 'date-time' },
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          latestRunState: {
+            $ref: '#/components/schemas/RunState',
+          },
+          latestRunAt: {
+            type: 'string',
+            format: 'date-time',
+          },
         },
       },
       DatasetDetails: {
@@ -406,31 +626,67 @@ export const spec = {
           'consumers',
         ],
         properties: {
-          id: { type: 'string' },
-          namespace: { type: 'string' },
-          name: { type: 'string' },
-          platform: { type: 'string' },
-          description: { type: 'string' },
+          id: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          platform: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
           schema: {
             type: 'array',
-            items: { $ref: '#/components/schemas/DatasetField' },
+            items: {
+              $ref: '#/components/schemas/DatasetField',
+            },
           },
-          owner: { type: 'string' },
-          sourceOwners: { type: 'array', items: { type: 'string' } },
-          entityRef: { type: 'string' },
-          firstSeenAt: { type: 'string', format: 'date-time' },
-          lastSeenAt: { type: 'string', format: 'date-time' },
-          lastWrittenAt: { type: 'string', format: 'date-time' },
-          lastWrittenByRun: { type: 'string' },
+          owner: {
+            type: 'string',
+          },
+          sourceOwners: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          entityRef: {
+            type: 'string',
+          },
+          firstSeenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastSeenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastWrittenAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          lastWrittenByRun: {
+            type: 'string',
+          },
           producers: {
             type: 'array',
             description: 'Pipelines that write it.',
-            items: { $ref: '#/components/schemas/PipelineSummary' },
+            items: {
+              $ref: '#/components/schemas/PipelineSummary',
+            },
           },
           consumers: {
             type: 'array',
             description: 'Pipelines that read it.',
-            items: { $ref: '#/components/schemas/PipelineSummary' },
+            items: {
+              $ref: '#/components/schemas/PipelineSummary',
+            },
           },
         },
       },
@@ -440,11 +696,22 @@ export const spec = {
         additionalProperties: false,
         required: ['datasetId', 'field', 'inputDatasetId', 'inputField'],
         properties: {
-          datasetId: { type: 'string' },
-          field: { type: 'string' },
-          inputDatasetId: { type: 'string' },
-          inputField: { type: 'string' },
-          transformations: { type: 'array', items: {} },
+          datasetId: {
+            type: 'string',
+          },
+          field: {
+            type: 'string',
+          },
+          inputDatasetId: {
+            type: 'string',
+          },
+          inputField: {
+            type: 'string',
+          },
+          transformations: {
+            type: 'array',
+            items: {},
+          },
         },
       },
       QualityResult: {
@@ -452,13 +719,29 @@ export const spec = {
         additionalProperties: false,
         required: ['runId', 'datasetId', 'assertion', 'success', 'observedAt'],
         properties: {
-          runId: { type: 'string' },
-          datasetId: { type: 'string' },
-          assertion: { type: 'string' },
-          column: { type: 'string' },
-          success: { type: 'boolean' },
-          partition: { type: 'string', format: 'date-time' },
-          observedAt: { type: 'string', format: 'date-time' },
+          runId: {
+            type: 'string',
+          },
+          datasetId: {
+            type: 'string',
+          },
+          assertion: {
+            type: 'string',
+          },
+          column: {
+            type: 'string',
+          },
+          success: {
+            type: 'boolean',
+          },
+          partition: {
+            type: 'string',
+            format: 'date-time',
+          },
+          observedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
         },
       },
       LineageNode: {
@@ -470,15 +753,26 @@ export const spec = {
             type: 'string',
             description: '`pipeline:<id>` or `dataset:<id>`.',
           },
-          kind: { type: 'string', enum: ['pipeline', 'dataset'] },
-          id: { type: 'string' },
-          name: { type: 'string' },
+          kind: {
+            type: 'string',
+            enum: ['pipeline', 'dataset'],
+          },
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
           depth: {
             type: 'integer',
             description: 'Hops from the root; the root has depth 0.',
           },
-          owner: { type: 'string' },
-          latestRunState: { $ref: '#/components/schemas/RunState' },
+          owner: {
+            type: 'string',
+          },
+          latestRunState: {
+            $ref: '#/components/schemas/RunState',
+          },
         },
       },
       LineageEdge: {
@@ -486,7 +780,14 @@ export const spec = {
         description: 'An edge in data-flow direction, between node keys.',
         additionalProperties: false,
         required: ['from', 'to'],
-        properties: { from: { type: 'string' }, to: { type: 'string' } },
+        properties: {
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+        },
       },
       LineageOmitted: {
         type: 'object',
@@ -494,8 +795,12 @@ export const spec = {
           'Neighbours of a node left out because its fan-out passed `limit`.',
         additionalProperties: false,
         properties: {
-          upstream: { type: 'integer' },
-          downstream: { type: 'integer' },
+          upstream: {
+            type: 'integer',
+          },
+          downstream: {
+            type: 'integer',
+          },
         },
       },
       LineageResponse: {
@@ -503,16 +808,22 @@ export const spec = {
         additionalProperties: false,
         required: ['root', 'nodes', 'edges', 'omitted', 'truncated'],
         properties: {
-          root: { type: 'string' },
+          root: {
+            type: 'string',
+          },
           nodes: {
             type: 'array',
             description: 'Nodes in breadth-first order; the root comes first.',
-            items: { $ref: '#/components/schemas/LineageNode' },
+            items: {
+              $ref: '#/components/schemas/LineageNode',
+            },
           },
           edges: {
             type: 'array',
             description: 'All edges between returned nodes.',
-            items: { $ref: '#/components/schemas/LineageEdge' },
+            items: {
+              $ref: '#/components/schemas/LineageEdge',
+            },
           },
           omitted: {
             type: 'object',
@@ -536,11 +847,19 @@ export const spec = {
         properties: {
           items: {
             type: 'array',
-            items: { $ref: '#/components/schemas/Pipeline' },
+            items: {
+              $ref: '#/components/schemas/Pipeline',
+            },
           },
-          totalCount: { type: 'integer' },
-          offset: { type: 'integer' },
-          limit: { type: 'integer' },
+          totalCount: {
+            type: 'integer',
+          },
+          offset: {
+            type: 'integer',
+          },
+          limit: {
+            type: 'integer',
+          },
         },
       },
       ListRunsResponse: {
@@ -548,15 +867,26 @@ export const spec = {
         additionalProperties: false,
         required: ['items', 'totalCount', 'offset', 'limit'],
         properties: {
-          items: { type: 'array', items: { $ref: '#/components/schemas/Run' } },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Run',
+            },
+          },
           totalCount: {
             type: 'integer',
             description:
               'Counted up to 10,000; totalCountCapped says there are more.',
           },
-          totalCountCapped: { type: 'boolean' },
-          offset: { type: 'integer' },
-          limit: { type: 'integer' },
+          totalCountCapped: {
+            type: 'boolean',
+          },
+          offset: {
+            type: 'integer',
+          },
+          limit: {
+            type: 'integer',
+          },
         },
       },
       ListDatasetsResponse: {
@@ -566,11 +896,19 @@ export const spec = {
         properties: {
           items: {
             type: 'array',
-            items: { $ref: '#/components/schemas/Dataset' },
+            items: {
+              $ref: '#/components/schemas/Dataset',
+            },
           },
-          totalCount: { type: 'integer' },
-          offset: { type: 'integer' },
-          limit: { type: 'integer' },
+          totalCount: {
+            type: 'integer',
+          },
+          offset: {
+            type: 'integer',
+          },
+          limit: {
+            type: 'integer',
+          },
         },
       },
       ListColumnLineageResponse: {
@@ -580,7 +918,9 @@ export const spec = {
         properties: {
           items: {
             type: 'array',
-            items: { $ref: '#/components/schemas/ColumnLineageEntry' },
+            items: {
+              $ref: '#/components/schemas/ColumnLineageEntry',
+            },
           },
         },
       },
@@ -592,7 +932,9 @@ export const spec = {
           items: {
             type: 'array',
             description: 'Most recent first.',
-            items: { $ref: '#/components/schemas/QualityResult' },
+            items: {
+              $ref: '#/components/schemas/QualityResult',
+            },
           },
         },
       },
@@ -611,7 +953,9 @@ export const spec = {
             type: 'string',
             description: 'JSON path in the event, e.g. `$.run.runId`.',
           },
-          message: { type: 'string' },
+          message: {
+            type: 'string',
+          },
         },
       },
       IngestEventResult: {
@@ -620,8 +964,13 @@ export const spec = {
         additionalProperties: false,
         required: ['index', 'status', 'statusCode'],
         properties: {
-          index: { type: 'integer' },
-          status: { type: 'string', enum: ['accepted', 'rejected'] },
+          index: {
+            type: 'integer',
+          },
+          status: {
+            type: 'string',
+            enum: ['accepted', 'rejected'],
+          },
           statusCode: {
             type: 'integer',
             description:
@@ -629,7 +978,9 @@ export const spec = {
           },
           problems: {
             type: 'array',
-            items: { $ref: '#/components/schemas/IngestProblem' },
+            items: {
+              $ref: '#/components/schemas/IngestProblem',
+            },
           },
         },
       },
@@ -637,19 +988,30 @@ export const spec = {
         type: 'object',
         additionalProperties: false,
         required: ['status'],
-        properties: { status: { type: 'string', enum: ['accepted'] } },
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['accepted'],
+          },
+        },
       },
       IngestBatchResponse: {
         type: 'object',
         additionalProperties: false,
         required: ['accepted', 'rejected', 'results'],
         properties: {
-          accepted: { type: 'integer' },
-          rejected: { type: 'integer' },
+          accepted: {
+            type: 'integer',
+          },
+          rejected: {
+            type: 'integer',
+          },
           results: {
             type: 'array',
             description: 'One result per event, in request order.',
-            items: { $ref: '#/components/schemas/IngestEventResult' },
+            items: {
+              $ref: '#/components/schemas/IngestEventResult',
+            },
           },
         },
       },
@@ -662,19 +1024,34 @@ export const spec = {
             type: 'object',
             required: ['name', 'message'],
             properties: {
-              name: { type: 'string' },
-              message: { type: 'string' },
+              name: {
+                type: 'string',
+              },
+              message: {
+                type: 'string',
+              },
             },
           },
           request: {
             type: 'object',
             required: ['method', 'url'],
-            properties: { method: { type: 'string' }, url: { type: 'string' } },
+            properties: {
+              method: {
+                type: 'string',
+              },
+              url: {
+                type: 'string',
+              },
+            },
           },
           response: {
             type: 'object',
             required: ['statusCode'],
-            properties: { statusCode: { type: 'integer' } },
+            properties: {
+              statusCode: {
+                type: 'integer',
+              },
+            },
           },
         },
       },
@@ -688,23 +1065,227 @@ export const spec = {
             type: 'object',
             required: ['name', 'message'],
             properties: {
-              name: { type: 'string' },
-              message: { type: 'string' },
+              name: {
+                type: 'string',
+              },
+              message: {
+                type: 'string',
+              },
             },
           },
           request: {
             type: 'object',
             required: ['method', 'url'],
-            properties: { method: { type: 'string' }, url: { type: 'string' } },
+            properties: {
+              method: {
+                type: 'string',
+              },
+              url: {
+                type: 'string',
+              },
+            },
           },
           response: {
             type: 'object',
             required: ['statusCode'],
-            properties: { statusCode: { type: 'integer' } },
+            properties: {
+              statusCode: {
+                type: 'integer',
+              },
+            },
           },
           problems: {
             type: 'array',
-            items: { $ref: '#/components/schemas/IngestProblem' },
+            items: {
+              $ref: '#/components/schemas/IngestProblem',
+            },
+          },
+        },
+      },
+      CatalogPipeline: {
+        type: 'object',
+        description:
+          'A pipeline as the catalog module needs it to emit an entity.',
+        additionalProperties: false,
+        required: ['id', 'source', 'namespace', 'name', 'inputs', 'outputs'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          source: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+            description: 'Catalog entity ref the source owners resolved to.',
+          },
+          sourceOwners: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          system: {
+            type: 'string',
+          },
+          sourceUrl: {
+            type: 'string',
+          },
+          schedulerUrl: {
+            type: 'string',
+          },
+          parentPipelineId: {
+            type: 'string',
+          },
+          inputs: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description: 'Dataset ids it reads, sorted.',
+          },
+          outputs: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description: 'Dataset ids it writes, sorted.',
+          },
+        },
+      },
+      CatalogDataset: {
+        type: 'object',
+        description:
+          'A dataset as the catalog module needs it to emit an entity.',
+        additionalProperties: false,
+        required: ['id', 'namespace', 'name'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          platform: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          schema: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DatasetField',
+            },
+          },
+          owner: {
+            type: 'string',
+            description:
+              'Resolved from its own owners, else from its producing pipeline.',
+          },
+          sourceOwners: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      CatalogPipelinePage: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items', 'readAt'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CatalogPipeline',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            description:
+              'Pass as `after` for the next page; absent on the last page.',
+          },
+          readAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Server time the page was read at.',
+          },
+        },
+      },
+      CatalogDatasetPage: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items', 'readAt'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CatalogDataset',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            description:
+              'Pass as `after` for the next page; absent on the last page.',
+          },
+          readAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Server time the page was read at.',
+          },
+        },
+      },
+      UnmappedOwner: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'pipelineCount', 'datasetCount', 'examples'],
+        properties: {
+          name: {
+            type: 'string',
+            description: 'The owner as the source names it.',
+          },
+          pipelineCount: {
+            type: 'integer',
+          },
+          datasetCount: {
+            type: 'integer',
+          },
+          examples: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description: 'Up to 5 ids of pipelines or datasets that name it.',
+          },
+        },
+      },
+      UnmappedOwnersResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UnmappedOwner',
+            },
           },
         },
       },
@@ -716,24 +1297,42 @@ export const spec = {
         operationId: 'ListPipelines',
         summary: 'Lists pipelines, a page at a time.',
         parameters: [
-          { $ref: '#/components/parameters/offset' },
-          { $ref: '#/components/parameters/limit' },
-          { $ref: '#/components/parameters/pipelineSearch' },
-          { $ref: '#/components/parameters/owner' },
-          { $ref: '#/components/parameters/source' },
-          { $ref: '#/components/parameters/pipelineState' },
+          {
+            $ref: '#/components/parameters/offset',
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/pipelineSearch',
+          },
+          {
+            $ref: '#/components/parameters/owner',
+          },
+          {
+            $ref: '#/components/parameters/source',
+          },
+          {
+            $ref: '#/components/parameters/pipelineState',
+          },
         ],
         responses: {
           '200': {
             description: 'A page of pipelines, ordered by id.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/ListPipelinesResponse' },
+                schema: {
+                  $ref: '#/components/schemas/ListPipelinesResponse',
+                },
               },
             },
           },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
         },
       },
     },
@@ -741,18 +1340,28 @@ export const spec = {
       get: {
         operationId: 'GetPipeline',
         summary: 'Gets a pipeline.',
-        parameters: [{ $ref: '#/components/parameters/pipelineId' }],
+        parameters: [
+          {
+            $ref: '#/components/parameters/pipelineId',
+          },
+        ],
         responses: {
           '200': {
             description: 'The pipeline.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/Pipeline' },
+                schema: {
+                  $ref: '#/components/schemas/Pipeline',
+                },
               },
             },
           },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '404': { $ref: '#/components/responses/NotFound' },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
         },
       },
     },
@@ -761,25 +1370,45 @@ export const spec = {
         operationId: 'ListPipelineRuns',
         summary: 'Lists the runs of a pipeline, most recent first.',
         parameters: [
-          { $ref: '#/components/parameters/pipelineId' },
-          { $ref: '#/components/parameters/offset' },
-          { $ref: '#/components/parameters/limit' },
-          { $ref: '#/components/parameters/from' },
-          { $ref: '#/components/parameters/to' },
-          { $ref: '#/components/parameters/runState' },
+          {
+            $ref: '#/components/parameters/pipelineId',
+          },
+          {
+            $ref: '#/components/parameters/offset',
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            $ref: '#/components/parameters/runState',
+          },
         ],
         responses: {
           '200': {
             description: 'A page of runs.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/ListRunsResponse' },
+                schema: {
+                  $ref: '#/components/schemas/ListRunsResponse',
+                },
               },
             },
           },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '404': { $ref: '#/components/responses/NotFound' },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
         },
       },
     },
@@ -787,18 +1416,28 @@ export const spec = {
       get: {
         operationId: 'GetRun',
         summary: 'Gets a run.',
-        parameters: [{ $ref: '#/components/parameters/runId' }],
+        parameters: [
+          {
+            $ref: '#/components/parameters/runId',
+          },
+        ],
         responses: {
           '200': {
             description: 'The run.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/Run' },
+                schema: {
+                  $ref: '#/components/schemas/Run',
+                },
               },
             },
           },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '404': { $ref: '#/components/responses/NotFound' },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
         },
       },
     },
@@ -807,22 +1446,36 @@ export const spec = {
         operationId: 'ListDatasets',
         summary: 'Lists datasets, a page at a time.',
         parameters: [
-          { $ref: '#/components/parameters/offset' },
-          { $ref: '#/components/parameters/limit' },
-          { $ref: '#/components/parameters/datasetSearch' },
-          { $ref: '#/components/parameters/platform' },
+          {
+            $ref: '#/components/parameters/offset',
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/datasetSearch',
+          },
+          {
+            $ref: '#/components/parameters/platform',
+          },
         ],
         responses: {
           '200': {
             description: 'A page of datasets, ordered by id.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/ListDatasetsResponse' },
+                schema: {
+                  $ref: '#/components/schemas/ListDatasetsResponse',
+                },
               },
             },
           },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
         },
       },
     },
@@ -830,18 +1483,28 @@ export const spec = {
       get: {
         operationId: 'GetDataset',
         summary: 'Gets a dataset with the pipelines that write and read it.',
-        parameters: [{ $ref: '#/components/parameters/datasetId' }],
+        parameters: [
+          {
+            $ref: '#/components/parameters/datasetId',
+          },
+        ],
         responses: {
           '200': {
             description: 'The dataset.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/DatasetDetails' },
+                schema: {
+                  $ref: '#/components/schemas/DatasetDetails',
+                },
               },
             },
           },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '404': { $ref: '#/components/responses/NotFound' },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
         },
       },
     },
@@ -850,8 +1513,12 @@ export const spec = {
         operationId: 'ListDatasetColumnLineage',
         summary: 'Lists the input columns of the columns of a dataset.',
         parameters: [
-          { $ref: '#/components/parameters/datasetId' },
-          { $ref: '#/components/parameters/field' },
+          {
+            $ref: '#/components/parameters/datasetId',
+          },
+          {
+            $ref: '#/components/parameters/field',
+          },
         ],
         responses: {
           '200': {
@@ -865,9 +1532,15 @@ export const spec = {
               },
             },
           },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '404': { $ref: '#/components/responses/NotFound' },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
         },
       },
     },
@@ -876,8 +1549,12 @@ export const spec = {
         operationId: 'ListDatasetQualityResults',
         summary: 'Lists the most recent data quality results of a dataset.',
         parameters: [
-          { $ref: '#/components/parameters/datasetId' },
-          { $ref: '#/components/parameters/qualityLimit' },
+          {
+            $ref: '#/components/parameters/datasetId',
+          },
+          {
+            $ref: '#/components/parameters/qualityLimit',
+          },
         ],
         responses: {
           '200': {
@@ -890,9 +1567,113 @@ export const spec = {
               },
             },
           },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '404': { $ref: '#/components/responses/NotFound' },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/v1/catalog/pipelines': {
+      get: {
+        operationId: 'ListCatalogPipelines',
+        summary: 'Pipelines for the catalog module, a page at a time.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/exportAfter',
+          },
+          {
+            $ref: '#/components/parameters/exportLimit',
+          },
+          {
+            $ref: '#/components/parameters/changedSince',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'A page of pipelines with their inputs and outputs, ordered by id.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CatalogPipelinePage',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
+    '/v1/catalog/datasets': {
+      get: {
+        operationId: 'ListCatalogDatasets',
+        summary: 'Datasets for the catalog module, a page at a time.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/exportAfter',
+          },
+          {
+            $ref: '#/components/parameters/exportLimit',
+          },
+          {
+            $ref: '#/components/parameters/changedSince',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'A page of datasets with their resolved owners, ordered by id.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CatalogDatasetPage',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
+    '/v1/ownership/unmapped': {
+      get: {
+        operationId: 'ListUnmappedOwners',
+        summary:
+          'Owners named by sources that map to no catalog Group or User.',
+        parameters: [],
+        responses: {
+          '200': {
+            description: 'Unmapped owners, most used first.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UnmappedOwnersResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
         },
       },
     },
@@ -901,23 +1682,39 @@ export const spec = {
         operationId: 'GetLineage',
         summary: 'Walks the lineage graph from a pipeline or dataset.',
         parameters: [
-          { $ref: '#/components/parameters/lineageNode' },
-          { $ref: '#/components/parameters/lineageDirection' },
-          { $ref: '#/components/parameters/lineageDepth' },
-          { $ref: '#/components/parameters/lineageLimit' },
+          {
+            $ref: '#/components/parameters/lineageNode',
+          },
+          {
+            $ref: '#/components/parameters/lineageDirection',
+          },
+          {
+            $ref: '#/components/parameters/lineageDepth',
+          },
+          {
+            $ref: '#/components/parameters/lineageLimit',
+          },
         ],
         responses: {
           '200': {
             description: 'The nodes and edges reached.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/LineageResponse' },
+                schema: {
+                  $ref: '#/components/schemas/LineageResponse',
+                },
               },
             },
           },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '404': { $ref: '#/components/responses/NotFound' },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
         },
       },
       post: {
@@ -929,7 +1726,9 @@ export const spec = {
           required: true,
           content: {
             'application/json': {
-              schema: { $ref: '#/components/schemas/OpenLineageEvent' },
+              schema: {
+                $ref: '#/components/schemas/OpenLineageEvent',
+              },
             },
           },
         },
@@ -938,14 +1737,24 @@ export const spec = {
             description: 'The event is stored.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/IngestAccepted' },
+                schema: {
+                  $ref: '#/components/schemas/IngestAccepted',
+                },
               },
             },
           },
-          '400': { $ref: '#/components/responses/IngestEventRejected' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '403': { $ref: '#/components/responses/Forbidden' },
-          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '400': {
+            $ref: '#/components/responses/IngestEventRejected',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
         },
       },
     },
@@ -961,7 +1770,9 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'array',
-                items: { $ref: '#/components/schemas/OpenLineageEvent' },
+                items: {
+                  $ref: '#/components/schemas/OpenLineageEvent',
+                },
               },
             },
           },
@@ -971,14 +1782,24 @@ export const spec = {
             description: 'One result per event.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/IngestBatchResponse' },
+                schema: {
+                  $ref: '#/components/schemas/IngestBatchResponse',
+                },
               },
             },
           },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '403': { $ref: '#/components/responses/Forbidden' },
-          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
         },
       },
     },
@@ -993,7 +1814,9 @@ export const spec = {
           required: true,
           content: {
             'application/json': {
-              schema: { $ref: '#/components/schemas/OpenLineageEvent' },
+              schema: {
+                $ref: '#/components/schemas/OpenLineageEvent',
+              },
             },
           },
         },
@@ -1002,14 +1825,24 @@ export const spec = {
             description: 'The event is stored.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/IngestAccepted' },
+                schema: {
+                  $ref: '#/components/schemas/IngestAccepted',
+                },
               },
             },
           },
-          '400': { $ref: '#/components/responses/IngestEventRejected' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '403': { $ref: '#/components/responses/Forbidden' },
-          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '400': {
+            $ref: '#/components/responses/IngestEventRejected',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
         },
       },
     },
@@ -1026,7 +1859,9 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'array',
-                items: { $ref: '#/components/schemas/OpenLineageEvent' },
+                items: {
+                  $ref: '#/components/schemas/OpenLineageEvent',
+                },
               },
             },
           },
@@ -1036,14 +1871,24 @@ export const spec = {
             description: 'One result per event.',
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/IngestBatchResponse' },
+                schema: {
+                  $ref: '#/components/schemas/IngestBatchResponse',
+                },
               },
             },
           },
-          '400': { $ref: '#/components/responses/BadRequest' },
-          '401': { $ref: '#/components/responses/Unauthorized' },
-          '403': { $ref: '#/components/responses/Forbidden' },
-          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/PayloadTooLarge',
+          },
         },
       },
     },

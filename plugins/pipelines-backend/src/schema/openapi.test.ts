@@ -98,6 +98,7 @@ async function createTestRouter() {
     store: {} as any,
     ingestor: {} as any,
     lineage: {} as any,
+    ownership: {} as any,
     httpAuth: mockServices.httpAuth(),
     config: mockServices.rootConfig(),
     logger: mockServices.logger.mock(),

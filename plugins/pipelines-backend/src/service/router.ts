@@ -13,6 +13,7 @@ import {
 import express from 'express';
 import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
 import { LineageService } from '../lineage/LineageService';
+import { OwnershipService } from '../ownership/OwnershipService';
 import { createOpenApiRouter, spec } from '../schema/openapi.generated';
 import { PipelinesStore } from '../store/PipelinesStore';
 import { parseListPipelinesQuery } from './parseListPipelinesQuery';
@@ -22,6 +23,24 @@ export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_LINEAGE_DEPTH = 50;
+const DEFAULT_EXPORT_PAGE_SIZE = 1000;
+const MAX_EXPORT_PAGE_SIZE = 5000;
+
+/** Export cursors are the last id of a page, opaque to clients. */
+function encodeExportCursor(lastId: string): string {
+  return Buffer.from(lastId, 'utf8').toString('base64url');
+}
+
+function decodeExportCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const lastId = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (lastId === '' || encodeExportCursor(lastId) !== cursor) {
+    throw new InputError(
+      `Query parameter 'after' is not a cursor this API gave out: '${cursor}'`,
+    );
+  }
+  return lastId;
+}
 
 /**
  * Stands in for the OpenAPI router's default middleware, an `express.json()`
@@ -49,6 +68,7 @@ export interface RouterOptions {
   store: PipelinesStore;
   ingestor: OpenLineageIngestor;
   lineage: LineageService;
+  ownership: OwnershipService;
   httpAuth: HttpAuthService;
   config: RootConfigService;
   logger: LoggerService;
@@ -57,7 +77,8 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, ingestor, lineage, httpAuth, config, logger } = options;
+  const { store, ingestor, lineage, ownership, httpAuth, config, logger } =
+    options;
   const maxPageSize =
     config.getOptionalNumber('pipelines.api.maxPageSize') ??
     LIST_PIPELINES_MAX_LIMIT;
@@ -176,6 +197,53 @@ export async function createRouter(
         query.limit ?? DEFAULT_PAGE_SIZE,
       ),
     });
+  });
+
+  const exportQuery = {
+    after: { type: 'string' },
+    limit: { type: 'integer', min: 1, max: MAX_EXPORT_PAGE_SIZE },
+    changedSince: { type: 'time' },
+  } as const;
+
+  router.get('/v1/catalog/pipelines', async (req, res) => {
+    const query = parseQuery(req.query, exportQuery);
+    const readAt = new Date();
+    const limit = query.limit ?? DEFAULT_EXPORT_PAGE_SIZE;
+    const { items, hasMore } = await store.listCatalogPipelines({
+      after: decodeExportCursor(query.after),
+      limit,
+      changedSince: query.changedSince,
+    });
+    res.json({
+      items,
+      nextCursor: hasMore
+        ? encodeExportCursor(items[items.length - 1].id)
+        : undefined,
+      readAt: readAt.toISOString(),
+    });
+  });
+
+  router.get('/v1/catalog/datasets', async (req, res) => {
+    const query = parseQuery(req.query, exportQuery);
+    const readAt = new Date();
+    const limit = query.limit ?? DEFAULT_EXPORT_PAGE_SIZE;
+    const { items, hasMore } = await store.listCatalogDatasets({
+      after: decodeExportCursor(query.after),
+      limit,
+      changedSince: query.changedSince,
+    });
+    res.json({
+      items,
+      nextCursor: hasMore
+        ? encodeExportCursor(items[items.length - 1].id)
+        : undefined,
+      readAt: readAt.toISOString(),
+    });
+  });
+
+  router.get('/v1/ownership/unmapped', async (req, res) => {
+    parseQuery(req.query, {});
+    res.json({ items: await ownership.listUnmapped() });
   });
 
   router.get('/v1/lineage', async (req, res) => {

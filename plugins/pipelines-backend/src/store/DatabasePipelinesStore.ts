@@ -3,6 +3,8 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
+  CatalogDataset,
+  CatalogPipeline,
   ColumnLineageEntry,
   Dataset,
   DatasetDetails,
@@ -15,10 +17,14 @@ import {
 } from '@tributary/plugin-pipelines-common';
 import { Knex } from 'knex';
 import {
+  CatalogExportOptions,
+  CatalogExportRows,
   ListDatasetsOptions,
   ListPipelinesOptions,
   ListRunsOptions,
   NodeSummaries,
+  OwnerChanges,
+  OwnershipRows,
   Page,
   PipelinesPage,
   PipelinesStore,
@@ -286,6 +292,25 @@ function rowToPipelineSummary(
   };
 }
 
+function toNodeSummaries(
+  pipelineRows: Parameters<typeof rowToPipelineSummary>[0][],
+  datasetRows: Array<{ id: string; name: string; owner: string | null }>,
+): NodeSummaries {
+  const pipelines = new Map<string, PipelineSummary>();
+  for (const row of pipelineRows) {
+    pipelines.set(row.id, rowToPipelineSummary(row));
+  }
+  const datasets: NodeSummaries['datasets'] = new Map();
+  for (const row of datasetRows) {
+    datasets.set(row.id, {
+      id: row.id,
+      name: row.name,
+      owner: row.owner ?? undefined,
+    });
+  }
+  return { pipelines, datasets };
+}
+
 export class DatabasePipelinesStore implements PipelinesStore {
   static async create(options: {
     database: DatabaseService;
@@ -372,16 +397,18 @@ export class DatabasePipelinesStore implements PipelinesStore {
 
     await this.db.transaction(async tx => {
       await this.insertRawEvents(tx, toWrite, now);
-      await this.upsertPipelineRows(tx, toWrite.pipelines);
+      await this.upsertPipelineRows(tx, toWrite.pipelines, now);
       await this.insertDatasetAliases(tx, toWrite);
       await this.upsertRuns(tx, toWrite, now);
-      await this.upsertDatasets(tx, toWrite);
+      await this.upsertDatasets(tx, toWrite, now);
       await this.upsertEdges(tx, toWrite, now);
       await this.upsertColumnLineage(tx, toWrite);
       await this.upsertQualityResults(tx, toWrite);
-      await this.refreshLatestRuns(tx, [
-        ...new Set(toWrite.runs.map(run => run.pipelineId)),
-      ]);
+      await this.refreshLatestRuns(
+        tx,
+        [...new Set(toWrite.runs.map(run => run.pipelineId))],
+        now,
+      );
     });
     filtered.forEach(f => f.committed());
     for (const alias of writes.datasetAliases) {
@@ -408,7 +435,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
     }
   }
 
-  private async upsertPipelineRows(tx: Knex, pipelines: PipelineUpsert[]) {
+  private async upsertPipelineRows(
+    tx: Knex,
+    pipelines: PipelineUpsert[],
+    now: Date,
+  ) {
     const latestWins = `excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at)`;
     await upsertInChunks(tx, 'pipelines', pipelines, {
       conflict: ['id'],
@@ -433,6 +464,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         source_owners: p.sourceOwners ? JSON.stringify(p.sourceOwners) : null,
         job_type: p.jobType ?? null,
         scheduler_url: p.schedulerUrl ?? null,
+        updated_at: now,
       }),
       merge: {
         source: tx.raw('excluded.source'),
@@ -463,6 +495,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         latest_run_at: tx.raw(
           `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
         ),
+        updated_at: tx.raw('excluded.updated_at'),
       },
     });
   }
@@ -577,7 +610,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
     });
   }
 
-  private async upsertDatasets(tx: Knex, writes: StoreWrites) {
+  private async upsertDatasets(tx: Knex, writes: StoreWrites, now: Date) {
     const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
     await upsertInChunks(tx, 'datasets', writes.datasets, {
       conflict: ['id'],
@@ -593,6 +626,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         last_seen_at: d.seenAt,
         last_written_at: d.writtenAt ?? null,
         last_written_by_run: d.writtenByRun ?? null,
+        updated_at: now,
       }),
       merge: {
         platform: tx.raw(incomingOr('datasets', 'platform')),
@@ -607,6 +641,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         last_written_by_run: tx.raw(
           `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
         ),
+        updated_at: tx.raw('excluded.updated_at'),
       },
     });
   }
@@ -688,14 +723,14 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   /** Denormalizes each touched pipeline's latest run for fast lists. */
-  private async refreshLatestRuns(tx: Knex, pipelineIds: string[]) {
+  private async refreshLatestRuns(tx: Knex, pipelineIds: string[], now: Date) {
     for (const chunk of chunks(pipelineIds, IN_LIST_SIZE)) {
       // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
       await tx.raw(
-        `update pipelines set (latest_run_state, latest_run_at) = (select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1) where id in (${chunk
+        `update pipelines set (latest_run_state, latest_run_at) = (select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1), updated_at = ? where id in (${chunk
           .map(() => '?')
           .join(', ')})`,
-        chunk,
+        [now, ...chunk],
       );
     }
   }
@@ -954,34 +989,218 @@ export class DatabasePipelinesStore implements PipelinesStore {
             .select('id', 'name', 'owner')
             .whereRaw(this.idInList(), [this.idListParameter(datasetIds)]),
     ]);
-    const pipelines = new Map<string, PipelineSummary>();
-    pipelineRows.forEach(row =>
-      pipelines.set(row.id, rowToPipelineSummary(row)),
+    return toNodeSummaries(pipelineRows, datasetRows);
+  }
+
+  async listNodeSummaries(changedSince?: Date): Promise<NodeSummaries> {
+    const pipelinesQuery = this.db('pipelines').select(
+      PIPELINE_SUMMARY_COLUMNS,
     );
-    const datasets: NodeSummaries['datasets'] = new Map();
-    datasetRows.forEach(row =>
-      datasets.set(row.id, {
-        id: row.id,
-        name: row.name,
-        owner: row.owner ?? undefined,
-      }),
-    );
-    return { pipelines, datasets };
+    const datasetsQuery = this.db('datasets').select('id', 'name', 'owner');
+    if (changedSince) {
+      pipelinesQuery.where('updated_at', '>=', changedSince);
+      datasetsQuery.where('updated_at', '>=', changedSince);
+    }
+    const [pipelineRows, datasetRows] = await Promise.all([
+      pipelinesQuery,
+      datasetsQuery,
+    ]);
+    return toNodeSummaries(pipelineRows, datasetRows);
   }
 
   private get isPostgres(): boolean {
     return this.db.client.config.client === 'pg';
   }
 
-  /** `id` is one of a list given as a single parameter. */
-  private idInList(): string {
+  /** `column` is one of a list of ids given as a single parameter. */
+  private idInList(column = 'id'): string {
     return this.isPostgres
-      ? 'id = any(?::text[])'
-      : 'id in (select value from json_each(?))';
+      ? `${column} = any(?::text[])`
+      : `${column} in (select value from json_each(?))`;
   }
 
   private idListParameter(ids: string[]): string[] | string {
     return this.isPostgres ? ids : JSON.stringify(ids);
+  }
+
+  async listCatalogPipelines(
+    options: CatalogExportOptions,
+  ): Promise<CatalogExportRows<CatalogPipeline>> {
+    const query = this.db('pipelines')
+      .select<PipelineRow[]>('*')
+      .orderBy('id')
+      .limit(options.limit + 1);
+    if (options.after !== undefined) {
+      query.where('id', '>', options.after);
+    }
+    const since = options.changedSince;
+    if (since) {
+      // A new edge changes the pipeline's entity without writing its row.
+      query.where(inner =>
+        inner
+          .where('updated_at', '>=', since)
+          .orWhereIn(
+            'id',
+            this.db('lineage_edges')
+              .select('pipeline_id')
+              .where('created_at', '>=', since),
+          ),
+      );
+    }
+    const rows = await query;
+    const page = rows.slice(0, options.limit);
+    const edges: Array<{
+      pipeline_id: string;
+      dataset_id: string;
+      direction: string;
+    }> =
+      page.length === 0
+        ? []
+        : await this.db('lineage_edges')
+            .select('pipeline_id', 'dataset_id', 'direction')
+            .whereRaw(this.idInList('pipeline_id'), [
+              this.idListParameter(page.map(row => row.id)),
+            ])
+            .orderBy(['pipeline_id', 'dataset_id']);
+    const inputs = new Map<string, string[]>();
+    const outputs = new Map<string, string[]>();
+    for (const edge of edges) {
+      const byPipeline = edge.direction === 'input' ? inputs : outputs;
+      const list = byPipeline.get(edge.pipeline_id) ?? [];
+      list.push(edge.dataset_id);
+      byPipeline.set(edge.pipeline_id, list);
+    }
+    return {
+      hasMore: rows.length > options.limit,
+      items: page.map(row => ({
+        id: row.id,
+        source: row.source,
+        namespace: row.namespace,
+        name: row.name,
+        title: row.title ?? undefined,
+        description: row.description ?? undefined,
+        owner: row.owner ?? undefined,
+        sourceOwners: parseJsonArray<string>(row.source_owners),
+        system: row.system ?? undefined,
+        sourceUrl: row.source_url ?? undefined,
+        schedulerUrl: row.scheduler_url ?? undefined,
+        parentPipelineId: row.parent_pipeline_id ?? undefined,
+        inputs: inputs.get(row.id) ?? [],
+        outputs: outputs.get(row.id) ?? [],
+      })),
+    };
+  }
+
+  async listCatalogDatasets(
+    options: CatalogExportOptions,
+  ): Promise<CatalogExportRows<CatalogDataset>> {
+    const query = this.db('datasets')
+      .select<DatasetRow[]>(
+        'id',
+        'namespace',
+        'name',
+        'platform',
+        'description',
+        'schema',
+        'owner',
+        'source_owners',
+      )
+      .orderBy('id')
+      .limit(options.limit + 1);
+    if (options.after !== undefined) {
+      query.where('id', '>', options.after);
+    }
+    if (options.changedSince) {
+      query.where('updated_at', '>=', options.changedSince);
+    }
+    const rows = await query;
+    return {
+      hasMore: rows.length > options.limit,
+      items: rows.slice(0, options.limit).map(row => ({
+        id: row.id,
+        namespace: row.namespace,
+        name: row.name,
+        platform: row.platform ?? undefined,
+        description: row.description ?? undefined,
+        schema: parseJsonArray<DatasetField>(row.schema),
+        owner: row.owner ?? undefined,
+        sourceOwners: parseJsonArray<string>(row.source_owners),
+      })),
+    };
+  }
+
+  async listOwnershipRows(): Promise<OwnershipRows> {
+    const [pipelineRows, datasetRows, producerRows] = await Promise.all([
+      this.db('pipelines')
+        .select<
+          Array<{
+            id: string;
+            source_owners: string | null;
+            owner: string | null;
+          }>
+        >('id', 'source_owners', 'owner')
+        .orderBy('id'),
+      this.db('datasets')
+        .select<
+          Array<{
+            id: string;
+            source_owners: string | null;
+            owner: string | null;
+          }>
+        >('id', 'source_owners', 'owner')
+        .orderBy('id'),
+      this.db('lineage_edges')
+        .select<Array<{ dataset_id: string; producer_id: string }>>(
+          'dataset_id',
+          this.db.raw('min(pipeline_id) as producer_id'),
+        )
+        .where('direction', 'output')
+        .groupBy('dataset_id'),
+    ]);
+    const producers = new Map(
+      producerRows.map(row => [row.dataset_id, row.producer_id]),
+    );
+    const toRow = (row: {
+      id: string;
+      source_owners: string | null;
+      owner: string | null;
+    }) => ({
+      id: row.id,
+      sourceOwners: parseJsonArray<string>(row.source_owners),
+      owner: row.owner ?? undefined,
+    });
+    return {
+      pipelines: pipelineRows.map(toRow),
+      datasets: datasetRows.map(row => ({
+        ...toRow(row),
+        producerId: producers.get(row.id),
+      })),
+    };
+  }
+
+  async saveOwners(changes: OwnerChanges): Promise<void> {
+    const now = new Date();
+    await this.db.transaction(async tx => {
+      for (const [table, rows] of [
+        ['pipelines', changes.pipelines],
+        ['datasets', changes.datasets],
+      ] as const) {
+        // Owners are few: one statement per owner and chunk of ids.
+        const idsByOwner = new Map<string | null, string[]>();
+        for (const row of rows) {
+          const ids = idsByOwner.get(row.owner) ?? [];
+          ids.push(row.id);
+          idsByOwner.set(row.owner, ids);
+        }
+        for (const [owner, ids] of idsByOwner) {
+          for (const chunk of chunks(ids, IN_LIST_SIZE)) {
+            await tx(table)
+              .whereRaw(this.idInList(), [this.idListParameter(chunk)])
+              .update({ owner, updated_at: now });
+          }
+        }
+      }
+    });
   }
 
   async getProviderState(providerId: string): Promise<ProviderState> {

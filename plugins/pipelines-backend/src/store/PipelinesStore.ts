@@ -1,4 +1,6 @@
 import {
+  CatalogDataset,
+  CatalogPipeline,
   ColumnLineageEntry,
   Dataset,
   DatasetDetails,
@@ -94,6 +96,37 @@ export interface ProviderState {
   consecutiveFailures: number;
 }
 
+/** A page of the catalog export: rows ordered by id after `after`. */
+export interface CatalogExportOptions {
+  after?: string;
+  limit: number;
+  /** Only rows written (or, for pipelines, given a lineage edge) since. */
+  changedSince?: Date;
+}
+
+export interface CatalogExportRows<T> {
+  items: T[];
+  hasMore: boolean;
+}
+
+/** What the ownership sync resolves, for every pipeline and dataset. */
+export interface OwnershipRows {
+  pipelines: Array<{ id: string; sourceOwners?: string[]; owner?: string }>;
+  datasets: Array<{
+    id: string;
+    sourceOwners?: string[];
+    owner?: string;
+    /** The first pipeline by id that writes it, if any. */
+    producerId?: string;
+  }>;
+}
+
+/** New resolved owners; `null` clears one. */
+export interface OwnerChanges {
+  pipelines: Array<{ id: string; owner: string | null }>;
+  datasets: Array<{ id: string; owner: string | null }>;
+}
+
 /** The plugin's persistent state. One implementation per storage technology. */
 export interface PipelinesStore {
   /**
@@ -123,6 +156,17 @@ export interface PipelinesStore {
     pipelineIds: string[],
     datasetIds: string[],
   ): Promise<NodeSummaries>;
+  /** Summaries of every node, or of those written at or after a time. */
+  listNodeSummaries(changedSince?: Date): Promise<NodeSummaries>;
+  listCatalogPipelines(
+    options: CatalogExportOptions,
+  ): Promise<CatalogExportRows<CatalogPipeline>>;
+  listCatalogDatasets(
+    options: CatalogExportOptions,
+  ): Promise<CatalogExportRows<CatalogDataset>>;
+  listOwnershipRows(): Promise<OwnershipRows>;
+  /** Writes resolved owners, stamping the rows as changed for the catalog. */
+  saveOwners(changes: OwnerChanges): Promise<void>;
   getProviderState(providerId: string): Promise<ProviderState>;
   saveProviderState(state: ProviderState): Promise<void>;
   /** Deletes raw events received before the given time; answers how many. */
