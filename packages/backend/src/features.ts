@@ -12,6 +12,7 @@ import pipelinesCatalogModule from '@tributary/plugin-catalog-backend-module-pip
 import pipelinesBackend from '@tributary/plugin-pipelines-backend';
 import airflowProvider from '@tributary/plugin-pipelines-backend-module-airflow';
 import flyteProvider from '@tributary/plugin-pipelines-backend-module-flyte';
+import pipelinesDemo from '@tributary/plugin-pipelines-backend-module-demo';
 import luigiProvider from '@tributary/plugin-pipelines-backend-module-luigi';
 import styxProvider from '@tributary/plugin-pipelines-backend-module-styx';
 
@@ -41,4 +42,7 @@ export const backendFeatures = [
   styxProvider,
   flyteProvider,
   airflowProvider,
+  // The embedded default's demo data and simulated scheduler; only when
+  // pipelines.demo.enabled is set.
+  pipelinesDemo,
 ];

@@ -13,4 +13,5 @@ export type {
   CatalogExportQuery,
   PipelinesCatalogSource,
 } from './PipelinesCatalogClient';
+export { datasetEntityRef } from './entities';
 export type { EntityDefaults } from './entities';
