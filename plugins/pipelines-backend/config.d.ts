@@ -20,11 +20,16 @@ export interface Config {
       /**
        * Owners as sources name them (OpenLineage ownership facet, Airflow DAG
        * owners, Styx component, Flyte project) → catalog Group or User refs,
-       * e.g. `{ "data-eng@example.com": "group:default/data-platform" }`.
+       * e.g. `{ source: data-eng@example.com, owner: group:default/data }`.
        * Names not listed here match a Group or User of the same name, or a
        * User's email; the rest are listed by /v1/ownership/unmapped.
        */
-      mapping?: { [sourceOwner: string]: string };
+      mapping?: Array<{
+        /** The owner exactly as the source names it. */
+        source: string;
+        /** A Group or User entity ref; the kind defaults to Group. */
+        owner: string;
+      }>;
     };
     events?: {
       /**

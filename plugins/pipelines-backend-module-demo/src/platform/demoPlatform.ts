@@ -94,34 +94,30 @@ const DOMAIN_SUBJECTS: Record<string, string[]> = {
   ads: ['impressions', 'campaigns', 'spend', 'clicks', 'audiences'],
 };
 
-const COLUMN_TYPES = ['STRING', 'INT64', 'TIMESTAMP', 'FLOAT64', 'BOOL'];
-const COLUMN_WORDS = [
-  'user_id',
-  'track_id',
-  'country',
-  'ms_played',
-  'event_time',
-  'platform',
-  'amount_eur',
-  'label_id',
-  'episode_id',
-  'campaign_id',
-  'score',
-  'is_premium',
-  'partition_date',
-  'artist_id',
-  'device_type',
-  'session_id',
+/** Columns the demo's tables are made of, with their types. */
+const COLUMNS: Array<{ name: string; type: string; description?: string }> = [
+  { name: 'user_id', type: 'STRING', description: 'Pseudonymous listener id' },
+  { name: 'track_id', type: 'STRING' },
+  { name: 'country', type: 'STRING', description: 'ISO 3166-1 alpha-2' },
+  { name: 'ms_played', type: 'INT64', description: 'Milliseconds listened' },
+  { name: 'event_time', type: 'TIMESTAMP' },
+  { name: 'platform', type: 'STRING', description: 'ios, android, web, ...' },
+  { name: 'amount_eur', type: 'NUMERIC' },
+  { name: 'label_id', type: 'STRING', description: 'Rights holder' },
+  { name: 'episode_id', type: 'STRING' },
+  { name: 'campaign_id', type: 'STRING' },
+  { name: 'score', type: 'FLOAT64' },
+  { name: 'is_premium', type: 'BOOL' },
+  { name: 'partition_date', type: 'DATE' },
+  { name: 'artist_id', type: 'STRING' },
+  { name: 'device_type', type: 'STRING' },
+  { name: 'session_id', type: 'STRING' },
 ];
 
 function columnsFor(random: Seeded, count: number) {
-  return random.sample(COLUMN_WORDS, count).map(name => ({
-    name,
-    type: name.endsWith('_time') ? 'TIMESTAMP' : random.pick(COLUMN_TYPES),
-  }));
+  return random.sample(COLUMNS, count);
 }
 
-/** The datasets of one subject of a team, from the topic to the export. */
 interface SubjectDatasets {
   topic: DemoDataset;
   deadLetters: DemoDataset;

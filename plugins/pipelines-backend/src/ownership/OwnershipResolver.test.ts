@@ -1,3 +1,5 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { readOwnerMapping } from './OwnershipService';
 import {
   indexCatalogOwners,
   normalizeOwnerRef,
@@ -54,5 +56,29 @@ describe('OwnershipResolver', () => {
       "Owner 'component:default/svc' must be a Group or User entity ref, not a component",
     );
     expect(normalizeOwnerRef('team-a')).toBe('group:default/team-a');
+  });
+});
+
+describe('readOwnerMapping', () => {
+  const read = (mapping: unknown) =>
+    readOwnerMapping(
+      mockServices.rootConfig({
+        data: { pipelines: { ownership: { mapping } } } as any,
+      }),
+    );
+
+  it('reads source names that config keys could not hold', () => {
+    expect(
+      read([{ source: 'data-eng@example.com', owner: 'data-platform' }]),
+    ).toEqual({ 'data-eng@example.com': 'group:default/data-platform' });
+    expect(read(undefined)).toEqual({});
+  });
+
+  it('refuses an owner that is not a Group or User, naming the entry', () => {
+    expect(() =>
+      read([{ source: 'svc-team', owner: 'component:default/svc' }]),
+    ).toThrow(
+      "Invalid pipelines.ownership.mapping entry for 'svc-team': Owner 'component:default/svc' must be a Group or User entity ref, not a component",
+    );
   });
 });

@@ -21,15 +21,19 @@ const UNMAPPED_EXAMPLES = 5;
 export function readOwnerMapping(
   config: RootConfigService,
 ): Record<string, string> {
-  const mappingConfig = config.getOptionalConfig('pipelines.ownership.mapping');
   const mapping: Record<string, string> = {};
-  for (const name of mappingConfig?.keys() ?? []) {
-    const ref = mappingConfig!.getString(name);
+  const entries =
+    config.getOptionalConfigArray('pipelines.ownership.mapping') ?? [];
+  for (const entry of entries) {
+    // A list, not an object: config keys cannot hold the '@' or '.' of
+    // e-mail addresses, which sources often name owners by.
+    const source = entry.getString('source');
+    const owner = entry.getString('owner');
     try {
-      mapping[name] = normalizeOwnerRef(ref);
+      mapping[source] = normalizeOwnerRef(owner);
     } catch (error) {
       throw new InputError(
-        `Invalid pipelines.ownership.mapping entry '${name}': ${
+        `Invalid pipelines.ownership.mapping entry for '${source}': ${
           (error as Error).message
         }`,
       );

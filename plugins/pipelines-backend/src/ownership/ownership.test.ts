@@ -76,7 +76,9 @@ describe.each(ids)('ownership on %s', databaseId => {
       knex,
       {
         pipelines: {
-          ownership: { mapping: { 'royalties-team': 'royalties' } },
+          ownership: {
+            mapping: [{ source: 'royalties-team', owner: 'royalties' }],
+          },
         },
       },
       catalogEntities,
