@@ -36,6 +36,23 @@ export interface Pipeline {
    * as of `since`, the last good poll.
    */
   stale?: { since?: string; reason?: string };
+  /** The latest runs, newest first, when the list asked for `recentRuns`. */
+  recentRuns?: RecentRun[];
+}
+
+/** A run as a pipeline list shows it in its strip of latest partitions. @public */
+export interface RecentRun {
+  id: string;
+  partition?: string;
+  state: RunState;
+  attempt?: number;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+/** @public */
+export interface ListSourcesResponse {
+  items: Array<{ source: string; count: number }>;
 }
 
 /** @public */
@@ -56,9 +73,12 @@ export interface ListPipelinesQuery {
   limit?: number;
   /** Case-insensitive substring of id, name or title. */
   search?: string;
-  owner?: string;
+  /** Any of these owners (entity refs); sent comma-separated. */
+  owner?: string | string[];
   source?: string;
   state?: RunState;
+  /** Latest runs to include per pipeline, up to 30. */
+  recentRuns?: number;
 }
 
 /** @public */

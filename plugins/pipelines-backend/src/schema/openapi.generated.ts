@@ -124,7 +124,8 @@ export const spec = {
         name: 'owner',
         in: 'query',
         required: false,
-        description: 'Catalog entity ref of the owner. Empty means no filter.',
+        description:
+          'Pipelines owned by any of these catalog entity refs, comma-separated.',
         schema: {
           type: 'string',
         },
@@ -274,6 +275,18 @@ export const spec = {
         schema: {
           type: 'string',
           format: 'date-time',
+        },
+      },
+      recentRuns: {
+        name: 'recentRuns',
+        in: 'query',
+        required: false,
+        description:
+          "Include each pipeline's latest runs, newest first: this many, up to 30.",
+        schema: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 30,
         },
       },
     },
@@ -451,6 +464,14 @@ export const spec = {
               reason: {
                 type: 'string',
               },
+            },
+          },
+          recentRuns: {
+            type: 'array',
+            description:
+              'The latest runs, newest first, when the list asked for `recentRuns`.',
+            items: {
+              $ref: '#/components/schemas/RecentRun',
             },
           },
         },
@@ -1289,6 +1310,59 @@ export const spec = {
           },
         },
       },
+      RecentRun: {
+        type: 'object',
+        description:
+          'A run as a pipeline list shows it in its strip of latest partitions.',
+        additionalProperties: false,
+        required: ['id', 'state'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          partition: {
+            type: 'string',
+            format: 'date-time',
+          },
+          state: {
+            $ref: '#/components/schemas/RunState',
+          },
+          attempt: {
+            type: 'integer',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      ListSourcesResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['source', 'count'],
+              properties: {
+                source: {
+                  type: 'string',
+                },
+                count: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+        },
+      },
     },
   },
   paths: {
@@ -1315,6 +1389,9 @@ export const spec = {
           {
             $ref: '#/components/parameters/pipelineState',
           },
+          {
+            $ref: '#/components/parameters/recentRuns',
+          },
         ],
         responses: {
           '200': {
@@ -1329,6 +1406,29 @@ export const spec = {
           },
           '400': {
             $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
+    '/v1/sources': {
+      get: {
+        operationId: 'ListSources',
+        summary:
+          'Sources of pipelines (scheduler instances and OpenLineage namespaces) with their pipeline counts.',
+        parameters: [],
+        responses: {
+          '200': {
+            description: 'Every source, by name.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListSourcesResponse',
+                },
+              },
+            },
           },
           '401': {
             $ref: '#/components/responses/Unauthorized',

@@ -5,6 +5,9 @@ import {
 import { ListPipelinesOptions } from '../store/PipelinesStore';
 import { parseQuery } from './queryParameters';
 
+/** Latest runs a list answers per pipeline at most. */
+export const MAX_RECENT_RUNS = 30;
+
 /** Turns the list endpoint's query string into store options, or a 400. */
 export function parseListPipelinesQuery(
   query: Record<string, unknown>,
@@ -17,9 +20,15 @@ export function parseListPipelinesQuery(
     owner: { type: 'string' },
     source: { type: 'string' },
     state: { type: 'enum', values: RUN_STATES },
+    recentRuns: { type: 'integer', min: 0, max: MAX_RECENT_RUNS },
   });
+  const { owner, ...rest } = parsed;
   return {
-    ...parsed,
+    ...rest,
+    owners: owner
+      ?.split(',')
+      .map(ref => ref.trim())
+      .filter(Boolean),
     offset: parsed.offset ?? 0,
     limit: parsed.limit ?? Math.min(LIST_PIPELINES_DEFAULT_LIMIT, maxLimit),
   };

@@ -117,6 +117,11 @@ export async function createRouter(
     res.json({ ...page, offset: query.offset, limit: query.limit });
   });
 
+  router.get('/v1/sources', async (req, res) => {
+    parseQuery(req.query, {});
+    res.json({ items: await store.listSources() });
+  });
+
   router.get('/v1/pipelines/:id', async (req, res) => {
     const pipeline = await store.getPipeline(req.params.id);
     if (!pipeline) {

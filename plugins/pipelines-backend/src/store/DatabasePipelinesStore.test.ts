@@ -186,17 +186,67 @@ describe.each(ids)('DatabasePipelinesStore on %s', databaseId => {
     ]);
     // '_' is a literal, not a LIKE wildcard.
     expect(await names({ search: 'users_' })).toEqual(['Users_Hourly']);
-    expect((await names({ owner: 'group:default/growth' })).sort()).toEqual(
+    expect((await names({ owners: ['group:default/growth'] })).sort()).toEqual(
       ['UsersXHourly', 'Users_Hourly'].sort(),
     );
+    expect(
+      (
+        await names({
+          owners: ['group:default/growth', 'group:default/royalties'],
+        })
+      ).sort(),
+    ).toEqual(['StreamsDaily', 'UsersXHourly', 'Users_Hourly'].sort());
     expect(await names({ source: 'flyte' })).toEqual(['payments.settle']);
     expect(await names({ state: 'failed' })).toEqual(['StreamsDaily']);
     const page = await store.listPipelines({
       offset: 0,
       limit: 1,
-      owner: 'group:default/growth',
+      owners: ['group:default/growth'],
     });
     expect(page.totalCount).toBe(2);
+    expect(await store.listSources()).toEqual([
+      { source: 'flyte', count: 1 },
+      { source: 'luigi', count: 3 },
+    ]);
+  });
+
+  it('adds the latest runs of each listed pipeline, newest first', async () => {
+    const { store } = await createStore();
+    const writes = emptyStoreWrites();
+    writes.pipelines.push(pipeline('Hourly'), pipeline('Quiet'));
+    for (let hour = 0; hour < 5; hour++) {
+      const partition = new Date(Date.UTC(2026, 10, 1, hour));
+      writes.runs.push({
+        id: `luigi:Hourly-${hour}`,
+        pipelineId: 'luigi:Hourly',
+        partitionTime: partition,
+        state: hour === 3 ? 'failed' : 'succeeded',
+        stateRank: 1,
+        stateTime: partition,
+        firstEventTime: partition,
+      });
+    }
+    await store.applyWrites(writes);
+
+    const page = await store.listPipelines({
+      offset: 0,
+      limit: 10,
+      recentRuns: 3,
+    });
+    const byName = Object.fromEntries(page.items.map(p => [p.name, p]));
+    expect(byName.Hourly.recentRuns).toEqual([
+      expect.objectContaining({
+        id: 'luigi:Hourly-4',
+        partition: '2026-11-01T04:00:00.000Z',
+        state: 'succeeded',
+      }),
+      expect.objectContaining({ id: 'luigi:Hourly-3', state: 'failed' }),
+      expect.objectContaining({ id: 'luigi:Hourly-2' }),
+    ]);
+    expect(byName.Quiet.recentRuns).toEqual([]);
+    expect(
+      (await store.listPipelines({ offset: 0, limit: 10 })).items[0].recentRuns,
+    ).toBeUndefined();
   });
 
   it('writes a large batch in one call', async () => {

@@ -13,6 +13,7 @@ import {
   Pipeline,
   PipelineSummary,
   QualityResult,
+  RecentRun,
   Run,
 } from '@tributary/plugin-pipelines-common';
 import { Knex } from 'knex';
@@ -756,8 +757,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
             ),
         );
       }
-      if (options.owner) {
-        query.where('pipelines.owner', options.owner);
+      if (options.owners?.length) {
+        query.whereIn('pipelines.owner', options.owners);
       }
       if (options.source) {
         query.where('pipelines.source', options.source);
@@ -775,10 +776,73 @@ export class DatabasePipelinesStore implements PipelinesStore {
         .limit(options.limit),
       this.db('pipelines').modify(filter).count({ count: '*' }),
     ]);
-    return {
-      items: (rows as PipelineRow[]).map(rowToPipeline),
-      totalCount: Number(count),
-    };
+    const items = (rows as PipelineRow[]).map(rowToPipeline);
+    if (options.recentRuns && items.length > 0) {
+      const recent = await this.listRecentRuns(
+        items.map(item => item.id),
+        options.recentRuns,
+      );
+      for (const item of items) {
+        item.recentRuns = recent.get(item.id) ?? [];
+      }
+    }
+    return { items, totalCount: Number(count) };
+  }
+
+  /** The latest `count` runs of each pipeline, newest first, in one query. */
+  private async listRecentRuns(
+    pipelineIds: string[],
+    count: number,
+  ): Promise<Map<string, RecentRun[]>> {
+    const ranked = this.db('runs')
+      .select(
+        'id',
+        'pipeline_id',
+        'partition_time',
+        'state',
+        'attempt',
+        'started_at',
+        'ended_at',
+        this.db.raw(
+          'row_number() over (partition by pipeline_id order by sort_time desc, id desc) as position',
+        ),
+      )
+      .whereRaw(this.idInList('pipeline_id'), [
+        this.idListParameter(pipelineIds),
+      ]);
+    const rows = await this.db
+      .from(ranked.as('ranked'))
+      .where('position', '<=', count)
+      .orderBy([
+        { column: 'pipeline_id' },
+        { column: 'position', order: 'asc' },
+      ]);
+    const byPipeline = new Map<string, RecentRun[]>();
+    for (const row of rows) {
+      const list = byPipeline.get(row.pipeline_id) ?? [];
+      list.push({
+        id: row.id,
+        partition: optionalIso(row.partition_time),
+        state: isRunState(row.state) ? row.state : 'unknown',
+        attempt: row.attempt ?? undefined,
+        startedAt: optionalIso(row.started_at),
+        endedAt: optionalIso(row.ended_at),
+      });
+      byPipeline.set(row.pipeline_id, list);
+    }
+    return byPipeline;
+  }
+
+  async listSources(): Promise<Array<{ source: string; count: number }>> {
+    const rows = (await this.db('pipelines')
+      .select('source')
+      .count({ count: '*' })
+      .groupBy('source')
+      .orderBy('source')) as Array<{ source: string; count: string | number }>;
+    return rows.map(row => ({
+      source: String(row.source),
+      count: Number(row.count),
+    }));
   }
 
   async listRuns(options: ListRunsOptions): Promise<Page<Run>> {

@@ -42,7 +42,10 @@ export interface ListPipelinesOptions {
   offset: number;
   limit: number;
   search?: string;
-  owner?: string;
+  /** Any of these owners. */
+  owners?: string[];
+  /** Adds each pipeline's latest runs, this many. */
+  recentRuns?: number;
   source?: string;
   state?: RunState;
 }
@@ -138,6 +141,8 @@ export interface PipelinesStore {
   upsertPipelines(pipelines: PipelineUpsert[]): Promise<void>;
   getPipeline(id: string): Promise<Pipeline | undefined>;
   listPipelines(options: ListPipelinesOptions): Promise<PipelinesPage>;
+  /** Every source with its number of pipelines. */
+  listSources(): Promise<Array<{ source: string; count: number }>>;
   listRuns(options: ListRunsOptions): Promise<Page<Run>>;
   getRun(id: string): Promise<Run | undefined>;
   listDatasets(options: ListDatasetsOptions): Promise<Page<Dataset>>;

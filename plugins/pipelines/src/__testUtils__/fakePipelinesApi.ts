@@ -27,7 +27,19 @@ export function fakePipelinesApi(pipelines: Pipeline[]): PipelinesApi & {
     [ListPipelinesQuery?]
   >;
 } {
+  const unused = (name: string) =>
+    jest.fn(async () => {
+      throw new Error(`${name} is not served by this fake`);
+    });
   return {
+    listSources: unused('listSources'),
+    getPipeline: unused('getPipeline'),
+    listRuns: unused('listRuns'),
+    getRun: unused('getRun'),
+    getDataset: unused('getDataset'),
+    listColumnLineage: unused('listColumnLineage'),
+    listQualityResults: unused('listQualityResults'),
+    getLineage: unused('getLineage'),
     listPipelines: jest.fn(async (query: ListPipelinesQuery = {}) => {
       const offset = query.offset ?? 0;
       const limit = query.limit ?? 50;

@@ -1,8 +1,39 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  ColumnLineageEntry,
+  DatasetDetails,
+  LineageDirection,
+  LineageResponse,
   ListPipelinesQuery,
   ListPipelinesResponse,
+  ListRunsResponse,
+  ListSourcesResponse,
+  Pipeline,
+  QualityResult,
+  Run,
+  RunState,
 } from '@tributary/plugin-pipelines-common';
+
+/** @public */
+export interface ListRunsQuery {
+  offset?: number;
+  limit?: number;
+  /** Partitions at or after this time (ISO-8601). */
+  from?: string;
+  /** Partitions before this time (ISO-8601). */
+  to?: string;
+  state?: RunState;
+}
+
+/** @public */
+export interface LineageQuery {
+  /** `pipeline:<id>` or `dataset:<id>`. */
+  node: string;
+  direction?: LineageDirection;
+  depth?: number;
+  /** Neighbours per node at most; the rest are counted in `omitted`. */
+  limit?: number;
+}
 
 /**
  * The frontend's view of the pipelines backend.
@@ -11,6 +42,23 @@ import {
  */
 export interface PipelinesApi {
   listPipelines(query?: ListPipelinesQuery): Promise<ListPipelinesResponse>;
+  listSources(): Promise<ListSourcesResponse>;
+  getPipeline(id: string): Promise<Pipeline>;
+  listRuns(
+    pipelineId: string,
+    query?: ListRunsQuery,
+  ): Promise<ListRunsResponse>;
+  getRun(runId: string): Promise<Run>;
+  getDataset(id: string): Promise<DatasetDetails>;
+  listColumnLineage(
+    datasetId: string,
+    field?: string,
+  ): Promise<{ items: ColumnLineageEntry[] }>;
+  listQualityResults(
+    datasetId: string,
+    limit?: number,
+  ): Promise<{ items: QualityResult[] }>;
+  getLineage(query: LineageQuery): Promise<LineageResponse>;
 }
 
 /** @public */

@@ -51,4 +51,39 @@ describe('PipelinesClient', () => {
       "Query parameter 'limit' must be between 1 and 500, got -1",
     );
   });
+
+  it('encodes ids into paths and lists into comma-separated parameters', async () => {
+    const ok = () =>
+      new Response('{}', {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    const fetch = jest.fn(async (_input: RequestInfo | URL) => ok());
+    const client = new PipelinesClient({
+      discoveryApi: {
+        getBaseUrl: async pluginId => `http://backend.test/api/${pluginId}`,
+      },
+      fetchApi: { fetch },
+    });
+    await client.listPipelines({
+      owner: ['group:default/a', 'user:default/b'],
+      recentRuns: 14,
+    });
+    await client.listRuns('airflow://analytics:reports.kpis', {
+      limit: 20,
+      state: 'failed',
+    });
+    await client.getDataset('gs://bucket/path/to file');
+    await client.getLineage({
+      node: 'dataset:bigquery/p.d.t',
+      direction: 'both',
+      depth: 3,
+    });
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend.test/api/pipelines/v1/pipelines?owner=group%3Adefault%2Fa%2Cuser%3Adefault%2Fb&recentRuns=14',
+      'http://backend.test/api/pipelines/v1/pipelines/airflow%3A%2F%2Fanalytics%3Areports.kpis/runs?limit=20&state=failed',
+      'http://backend.test/api/pipelines/v1/datasets/gs%3A%2F%2Fbucket%2Fpath%2Fto%20file',
+      'http://backend.test/api/pipelines/v1/lineage?node=dataset%3Abigquery%2Fp.d.t&direction=both&depth=3',
+    ]);
+  });
 });

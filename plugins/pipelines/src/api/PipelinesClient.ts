@@ -1,10 +1,34 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ColumnLineageEntry,
+  DatasetDetails,
+  LineageResponse,
   ListPipelinesQuery,
   ListPipelinesResponse,
+  ListRunsResponse,
+  ListSourcesResponse,
+  Pipeline,
+  QualityResult,
+  Run,
 } from '@tributary/plugin-pipelines-common';
-import { PipelinesApi } from './PipelinesApi';
+import { LineageQuery, ListRunsQuery, PipelinesApi } from './PipelinesApi';
+
+type QueryValue = string | number | string[] | undefined;
+
+/** `?a=1&b=x` from the set values; lists are sent comma-separated. */
+function queryString(query: Record<string, QueryValue>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    const text = Array.isArray(value) ? value.join(',') : value;
+    if (text !== undefined && text !== '') {
+      params.set(key, String(text));
+    }
+  }
+  return params.size > 0 ? `?${params}` : '';
+}
+
+const segment = encodeURIComponent;
 
 /**
  * Talks to the pipelines backend over HTTP with the signed-in user's credentials.
@@ -20,17 +44,59 @@ export class PipelinesClient implements PipelinesApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async listPipelines(
+  listPipelines(
     query: ListPipelinesQuery = {},
   ): Promise<ListPipelinesResponse> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') {
-        params.set(key, String(value));
-      }
-    }
-    const suffix = params.size > 0 ? `?${params}` : '';
-    return this.get<ListPipelinesResponse>(`/v1/pipelines${suffix}`);
+    return this.get(`/v1/pipelines${queryString({ ...query })}`);
+  }
+
+  listSources(): Promise<ListSourcesResponse> {
+    return this.get('/v1/sources');
+  }
+
+  getPipeline(id: string): Promise<Pipeline> {
+    return this.get(`/v1/pipelines/${segment(id)}`);
+  }
+
+  listRuns(
+    pipelineId: string,
+    query: ListRunsQuery = {},
+  ): Promise<ListRunsResponse> {
+    return this.get(
+      `/v1/pipelines/${segment(pipelineId)}/runs${queryString({ ...query })}`,
+    );
+  }
+
+  getRun(runId: string): Promise<Run> {
+    return this.get(`/v1/runs/${segment(runId)}`);
+  }
+
+  getDataset(id: string): Promise<DatasetDetails> {
+    return this.get(`/v1/datasets/${segment(id)}`);
+  }
+
+  listColumnLineage(
+    datasetId: string,
+    field?: string,
+  ): Promise<{ items: ColumnLineageEntry[] }> {
+    return this.get(
+      `/v1/datasets/${segment(datasetId)}/column-lineage${queryString({
+        field,
+      })}`,
+    );
+  }
+
+  listQualityResults(
+    datasetId: string,
+    limit?: number,
+  ): Promise<{ items: QualityResult[] }> {
+    return this.get(
+      `/v1/datasets/${segment(datasetId)}/quality${queryString({ limit })}`,
+    );
+  }
+
+  getLineage(query: LineageQuery): Promise<LineageResponse> {
+    return this.get(`/v1/lineage${queryString({ ...query })}`);
   }
 
   private async get<T>(path: string): Promise<T> {

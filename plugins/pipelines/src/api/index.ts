@@ -1,3 +1,3 @@
 export { pipelinesApiRef } from './PipelinesApi';
-export type { PipelinesApi } from './PipelinesApi';
+export type { LineageQuery, ListRunsQuery, PipelinesApi } from './PipelinesApi';
 export { PipelinesClient } from './PipelinesClient';
