@@ -20,7 +20,7 @@ import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { pipelinesApiRef } from '../../api';
-import { RunStateChip } from './RunStateChip';
+import { RunStateChip } from '../shared/RunStateChip';
 
 const ROWS_PER_PAGE_OPTIONS = [25, 50, 100];
 

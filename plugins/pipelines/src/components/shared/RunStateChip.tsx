@@ -23,3 +23,17 @@ export function RunStateChip(props: { state?: RunState }) {
     <Chip size="small" color={STATE_COLORS[props.state]} label={props.state} />
   );
 }
+
+/** Theme palette keys for each run state, for strips, grids and graph nodes. */
+export const RUN_STATE_PALETTE: Record<
+  RunState,
+  'grey' | 'info' | 'success' | 'error' | 'warning'
+> = {
+  queued: 'grey',
+  running: 'info',
+  succeeded: 'success',
+  failed: 'error',
+  aborted: 'warning',
+  skipped: 'grey',
+  unknown: 'grey',
+};
