@@ -22,6 +22,8 @@ export function examplePipeline(
 
 /** Serves pages of a fixed list, filtering like the backend does. */
 export function fakePipelinesApi(pipelines: Pipeline[]): PipelinesApi & {
+  [K in keyof PipelinesApi]: jest.Mock;
+} & {
   listPipelines: jest.Mock<
     Promise<ListPipelinesResponse>,
     [ListPipelinesQuery?]

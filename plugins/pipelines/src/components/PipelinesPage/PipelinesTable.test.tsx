@@ -8,6 +8,38 @@ import {
   fakePipelinesApi,
 } from '../../__testUtils__/fakePipelinesApi';
 import { PipelinesTable } from './PipelinesTable';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { identityApiRef } from '@backstage/core-plugin-api';
+
+const mountedRoutes = {
+  '/catalog/:namespace/:kind/:name': entityRouteRef,
+};
+
+/** The APIs the table needs besides the pipelines API. */
+function otherApis() {
+  return [
+    [catalogApiRef, catalogApiMock()],
+    [
+      identityApiRef,
+      {
+        getBackstageIdentity: async () => ({
+          type: 'user' as const,
+          userEntityRef: 'user:default/guest',
+          ownershipEntityRefs: [
+            'user:default/guest',
+            'group:default/royalties',
+          ],
+        }),
+        getProfileInfo: async () => ({}),
+        getCredentials: async () => ({}),
+        signOut: async () => {},
+      },
+    ],
+  ] as const;
+}
+
+jest.setTimeout(30_000);
 
 describe('PipelinesTable', () => {
   it('lists pipelines with owner, scheduler and latest state', async () => {
@@ -22,11 +54,12 @@ describe('PipelinesTable', () => {
       examplePipeline('HourlyUsers'),
     ]);
     await renderInTestApp(<PipelinesTable />, {
-      apis: [[pipelinesApiRef, api]],
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
     });
 
     expect(await screen.findByText('Daily streams')).toBeInTheDocument();
-    expect(screen.getByText('group:default/royalties')).toBeInTheDocument();
+    expect(screen.getByText('royalties')).toBeInTheDocument();
     expect(screen.getByText('@daily')).toBeInTheDocument();
     expect(screen.getByText('failed')).toBeInTheDocument();
     expect(screen.getByText('HourlyUsers')).toBeInTheDocument();
@@ -41,7 +74,8 @@ describe('PipelinesTable', () => {
       ),
     );
     await renderInTestApp(<PipelinesTable />, {
-      apis: [[pipelinesApiRef, api]],
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
     });
 
     expect(await screen.findByText('Task00')).toBeInTheDocument();
@@ -49,24 +83,23 @@ describe('PipelinesTable', () => {
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
 
     expect(await screen.findByText('Task50')).toBeInTheDocument();
-    expect(api.listPipelines).toHaveBeenLastCalledWith({
-      offset: 50,
-      limit: 50,
-      search: undefined,
-    });
+    expect(api.listPipelines).toHaveBeenLastCalledWith(
+      expect.objectContaining({ offset: 50, limit: 50, recentRuns: 14 }),
+    );
   });
 
   it('searches on the server and says when nothing matches', async () => {
     const api = fakePipelinesApi([examplePipeline('DailyStreams')]);
     await renderInTestApp(<PipelinesTable />, {
-      apis: [[pipelinesApiRef, api]],
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
     });
     await screen.findByText('DailyStreams');
 
     await userEvent.type(screen.getByLabelText('Search pipelines'), 'nothing');
 
     expect(
-      await screen.findByText('No pipeline matches "nothing"'),
+      await screen.findByText('No pipeline matches these filters'),
     ).toBeInTheDocument();
     expect(api.listPipelines).toHaveBeenLastCalledWith(
       expect.objectContaining({ search: 'nothing', offset: 0 }),
@@ -75,7 +108,8 @@ describe('PipelinesTable', () => {
 
   it('explains an empty store', async () => {
     await renderInTestApp(<PipelinesTable />, {
-      apis: [[pipelinesApiRef, fakePipelinesApi([])]],
+      apis: [[pipelinesApiRef, fakePipelinesApi([])], ...otherApis()],
+      mountedRoutes,
     });
     expect(await screen.findByText('No pipelines yet')).toBeInTheDocument();
   });
@@ -94,7 +128,8 @@ describe('PipelinesTable', () => {
     api.listPipelines.mockRejectedValueOnce(failure);
     // The panel shows the backend's own message, not only a status code.
     await renderInTestApp(<PipelinesTable />, {
-      apis: [[pipelinesApiRef, api]],
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
     });
 
     expect(
@@ -111,8 +146,78 @@ describe('PipelinesTable', () => {
     const api = fakePipelinesApi([]);
     api.listPipelines.mockReturnValue(new Promise(() => {}));
     await renderInTestApp(<PipelinesTable />, {
-      apis: [[pipelinesApiRef, api]],
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
     });
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('filters by state, scheduler and my groups, and keeps the filters in the URL', async () => {
+    const api = fakePipelinesApi([examplePipeline('DailyStreams')]);
+    api.listSources.mockResolvedValue({
+      items: [
+        { source: 'luigi', count: 1 },
+        { source: 'airflow://analytics', count: 4 },
+      ],
+    });
+    await renderInTestApp(<PipelinesTable />, {
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
+      initialRouteEntries: ['/?state=failed&q=daily'],
+    });
+    await screen.findByText('DailyStreams');
+    expect(api.listPipelines).toHaveBeenCalledWith(
+      expect.objectContaining({ state: 'failed', search: 'daily' }),
+    );
+
+    await userEvent.click(screen.getByLabelText('Scheduler'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'airflow://analytics (4)' }),
+    );
+    await waitFor(() =>
+      expect(api.listPipelines).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          source: 'airflow://analytics',
+          state: 'failed',
+          offset: 0,
+        }),
+      ),
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Mine and my groups' }),
+    );
+    await waitFor(() =>
+      expect(api.listPipelines).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          owner: ['user:default/guest', 'group:default/royalties'],
+        }),
+      ),
+    );
+  });
+
+  it('draws the latest runs oldest first and says how fresh the pipeline is', async () => {
+    const api = fakePipelinesApi([
+      examplePipeline('Hourly', {
+        latestRunAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+        recentRuns: [
+          { id: 'r3', state: 'failed', partition: '2026-11-01T02:00:00.000Z' },
+          {
+            id: 'r2',
+            state: 'succeeded',
+            partition: '2026-11-01T01:00:00.000Z',
+          },
+        ],
+      }),
+    ]);
+    await renderInTestApp(<PipelinesTable />, {
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
+    });
+    const strip = await screen.findByRole('list', { name: 'Latest 2 runs' });
+    const cells = strip.querySelectorAll('[role="listitem"]');
+    expect(cells[0].getAttribute('aria-label')).toMatch(/succeeded$/);
+    expect(cells[1].getAttribute('aria-label')).toMatch(/failed$/);
+    expect(screen.getByText('3 h ago')).toBeInTheDocument();
   });
 });

@@ -3,9 +3,24 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useRouteRef,
+} from '@backstage/core-plugin-api';
+import {
+  catalogApiRef,
+  entityRouteRef,
+  EntityRefLink,
+} from '@backstage/plugin-catalog-react';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import FormControl from '@mui/material/FormControl';
+import InputLabel from '@mui/material/InputLabel';
+import Link from '@mui/material/Link';
+import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
+import Select from '@mui/material/Select';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -14,61 +29,199 @@ import TableHead from '@mui/material/TableHead';
 import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
+import ToggleButton from '@mui/material/ToggleButton';
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
-import { Pipeline } from '@tributary/plugin-pipelines-common';
+import {
+  ANNOTATION_PIPELINE_ID,
+  isRunState,
+  Pipeline,
+  RUN_STATES,
+} from '@tributary/plugin-pipelines-common';
 import { useEffect, useState } from 'react';
+import { Link as RouterLink, useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { pipelinesApiRef } from '../../api';
 import { RunStateChip } from '../shared/RunStateChip';
+import { RecentRunsStrip } from '../shared/RecentRunsStrip';
+import { formatAge } from '../shared/time';
 
 const ROWS_PER_PAGE_OPTIONS = [25, 50, 100];
+const RECENT_RUNS = 14;
 
-function formatTime(iso?: string): string {
-  return iso ? new Date(iso).toLocaleString() : '—';
+/** The filters, as the URL keeps them. */
+interface Filters {
+  search: string;
+  mine: boolean;
+  owner: string;
+  source: string;
+  state: string;
+  page: number;
+  size: number;
 }
 
-function PipelineRow(props: { pipeline: Pipeline }) {
-  const { pipeline } = props;
+function readFilters(params: URLSearchParams): Filters {
+  const size = Number(params.get('size'));
+  return {
+    search: params.get('q') ?? '',
+    mine: params.get('owned') === 'mine',
+    owner: params.get('owner') ?? '',
+    source: params.get('source') ?? '',
+    state: isRunState(params.get('state')) ? params.get('state')! : '',
+    page: Math.max(0, Number(params.get('page')) || 0),
+    size: ROWS_PER_PAGE_OPTIONS.includes(size)
+      ? size
+      : ROWS_PER_PAGE_OPTIONS[1],
+  };
+}
+
+function writeFilters(filters: Filters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filters.search) params.set('q', filters.search);
+  if (filters.mine) params.set('owned', 'mine');
+  if (filters.owner) params.set('owner', filters.owner);
+  if (filters.source) params.set('source', filters.source);
+  if (filters.state) params.set('state', filters.state);
+  if (filters.page) params.set('page', String(filters.page));
+  if (filters.size !== ROWS_PER_PAGE_OPTIONS[1]) {
+    params.set('size', String(filters.size));
+  }
+  return params;
+}
+
+function PipelineRow(props: { pipeline: Pipeline; entityPath?: string }) {
+  const { pipeline, entityPath } = props;
+  const title = pipeline.title ?? pipeline.name;
   return (
     <TableRow hover>
       <TableCell>
         <Typography variant="body2" fontWeight="medium">
-          {pipeline.title ?? pipeline.name}
+          {entityPath ? (
+            <Link component={RouterLink} to={entityPath}>
+              {title}
+            </Link>
+          ) : (
+            title
+          )}
         </Typography>
         <Typography variant="caption" color="text.secondary">
           {pipeline.id}
         </Typography>
       </TableCell>
-      <TableCell>{pipeline.owner ?? '—'}</TableCell>
+      <TableCell>
+        {pipeline.owner ? (
+          <EntityRefLink entityRef={pipeline.owner} defaultKind="group" />
+        ) : (
+          '—'
+        )}
+      </TableCell>
       <TableCell>{pipeline.source}</TableCell>
       <TableCell>{pipeline.schedule ?? '—'}</TableCell>
       <TableCell>
         <RunStateChip state={pipeline.latestRunState} />
+        {pipeline.stale && (
+          <Typography variant="caption" color="warning.main" display="block">
+            stale: scheduler unreachable
+          </Typography>
+        )}
       </TableCell>
-      <TableCell>{formatTime(pipeline.latestRunAt)}</TableCell>
+      <TableCell>
+        <RecentRunsStrip runs={pipeline.recentRuns ?? []} slots={RECENT_RUNS} />
+      </TableCell>
+      <TableCell>
+        <span title={pipeline.latestRunAt ?? ''}>
+          {formatAge(pipeline.latestRunAt)}
+        </span>
+      </TableCell>
     </TableRow>
   );
 }
 
-/** The server-side paged list of every pipeline the backend knows. */
+/** Entity page paths of the listed pipelines, from their catalog entities. */
+function useEntityPaths(pipelines: Pipeline[] | undefined) {
+  const catalogApi = useApi(catalogApiRef);
+  const entityRoute = useRouteRef(entityRouteRef);
+  const ids = (pipelines ?? []).map(p => p.id);
+  const { value } = useAsync(async () => {
+    if (ids.length === 0) return new Map<string, string>();
+    const { items } = await catalogApi.getEntities({
+      filter: {
+        kind: 'component',
+        [`metadata.annotations.${ANNOTATION_PIPELINE_ID}`]: ids,
+      },
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.annotations',
+      ],
+    });
+    return new Map(
+      items.map(entity => [
+        entity.metadata.annotations?.[ANNOTATION_PIPELINE_ID] ?? '',
+        entityRoute({
+          kind: entity.kind.toLocaleLowerCase('en-US'),
+          namespace: entity.metadata.namespace ?? 'default',
+          name: entity.metadata.name,
+        }),
+      ]),
+    );
+  }, [ids.join('\n')]);
+  return value;
+}
+
+/** The server-side paged, filtered list of every pipeline the backend knows. */
 export function PipelinesTable() {
   const pipelinesApi = useApi(pipelinesApiRef);
-  const [page, setPage] = useState(0);
-  const [rowsPerPage, setRowsPerPage] = useState(ROWS_PER_PAGE_OPTIONS[1]);
-  const [searchInput, setSearchInput] = useState('');
-  const [search, setSearch] = useState('');
-  useDebounce(() => setSearch(searchInput.trim()), 300, [searchInput]);
-  useEffect(() => setPage(0), [search]);
+  const identityApi = useApi(identityApiRef);
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const update = (change: Partial<Filters>) =>
+    setParams(writeFilters({ ...filters, page: 0, ...change }), {
+      replace: true,
+    });
 
-  const { value, loading, error, retry } = useAsyncRetry(
-    () =>
-      pipelinesApi.listPipelines({
-        offset: page * rowsPerPage,
-        limit: rowsPerPage,
-        search: search || undefined,
-      }),
-    [pipelinesApi, page, rowsPerPage, search],
+  const [searchInput, setSearchInput] = useState(filters.search);
+  const [ownerInput, setOwnerInput] = useState(filters.owner);
+  useDebounce(
+    () => {
+      if (searchInput.trim() !== filters.search) {
+        update({ search: searchInput.trim() });
+      }
+    },
+    300,
+    [searchInput],
+  );
+  useEffect(() => setSearchInput(filters.search), [filters.search]);
+
+  const sources = useAsync(() => pipelinesApi.listSources(), [pipelinesApi]);
+  const myRefs = useAsync(async () => {
+    const identity = await identityApi.getBackstageIdentity();
+    return identity.ownershipEntityRefs;
+  }, [identityApi]);
+
+  const owners = filters.mine ? myRefs.value : undefined;
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
+    if (filters.mine && !owners) return undefined;
+    return pipelinesApi.listPipelines({
+      offset: filters.page * filters.size,
+      limit: filters.size,
+      search: filters.search || undefined,
+      owner: owners ?? (filters.owner || undefined),
+      source: filters.source || undefined,
+      state: isRunState(filters.state) ? filters.state : undefined,
+      recentRuns: RECENT_RUNS,
+    });
+  }, [pipelinesApi, params.toString(), owners?.join(',')]);
+  const entityPaths = useEntityPaths(value?.items);
+  const filtered = Boolean(
+    filters.search ||
+      filters.mine ||
+      filters.owner ||
+      filters.source ||
+      filters.state,
   );
 
   let body;
@@ -76,25 +229,27 @@ export function PipelinesTable() {
     body = (
       <Box p={2}>
         <ResponseErrorPanel error={error} title="Could not load pipelines" />
-        <Typography
-          component="button"
-          variant="body2"
-          onClick={retry}
-          sx={{ mt: 1, cursor: 'pointer', background: 'none', border: 0 }}
-          color="primary"
-        >
+        <Button sx={{ mt: 1 }} onClick={retry}>
           Try again
-        </Typography>
+        </Button>
       </Box>
     );
-  } else if (!value && loading) {
-    body = <Progress />;
-  } else if (value && value.totalCount === 0) {
-    body = search ? (
+  } else if (!value) {
+    body = loading ? <Progress /> : null;
+  } else if (value.totalCount === 0) {
+    body = filtered ? (
       <EmptyState
         missing="data"
-        title={`No pipeline matches "${search}"`}
-        description="Try a shorter text, or clear the search to see every pipeline."
+        title="No pipeline matches these filters"
+        description="Loosen a filter, or clear them to see every pipeline."
+        action={
+          <Button
+            variant="outlined"
+            onClick={() => setParams(new URLSearchParams())}
+          >
+            Clear filters
+          </Button>
+        }
       />
     ) : (
       <EmptyState
@@ -103,7 +258,7 @@ export function PipelinesTable() {
         description="Pipelines appear here when a scheduler provider is configured or an OpenLineage producer sends events to /api/pipelines/v1/lineage."
       />
     );
-  } else if (value) {
+  } else {
     body = (
       <>
         <TableContainer>
@@ -115,12 +270,17 @@ export function PipelinesTable() {
                 <TableCell>Scheduler</TableCell>
                 <TableCell>Schedule</TableCell>
                 <TableCell>Latest state</TableCell>
-                <TableCell>Latest run</TableCell>
+                <TableCell>Last {RECENT_RUNS} runs</TableCell>
+                <TableCell>Freshness</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
               {value.items.map(pipeline => (
-                <PipelineRow key={pipeline.id} pipeline={pipeline} />
+                <PipelineRow
+                  key={pipeline.id}
+                  pipeline={pipeline}
+                  entityPath={entityPaths?.get(pipeline.id)}
+                />
               ))}
             </TableBody>
           </Table>
@@ -128,14 +288,13 @@ export function PipelinesTable() {
         <TablePagination
           component="div"
           count={value.totalCount}
-          page={page}
-          rowsPerPage={rowsPerPage}
+          page={filters.page}
+          rowsPerPage={filters.size}
           rowsPerPageOptions={ROWS_PER_PAGE_OPTIONS}
-          onPageChange={(_event, nextPage) => setPage(nextPage)}
-          onRowsPerPageChange={event => {
-            setRowsPerPage(Number(event.target.value));
-            setPage(0);
-          }}
+          onPageChange={(_event, page) => update({ page })}
+          onRowsPerPageChange={event =>
+            update({ size: Number(event.target.value) })
+          }
         />
       </>
     );
@@ -143,21 +302,78 @@ export function PipelinesTable() {
 
   return (
     <Paper>
-      <Box p={2} display="flex" alignItems="center" gap={2}>
+      <Box p={2} display="flex" alignItems="center" gap={2} flexWrap="wrap">
+        <ToggleButtonGroup
+          size="small"
+          exclusive
+          value={filters.mine ? 'mine' : 'all'}
+          onChange={(_event, choice) =>
+            choice && update({ mine: choice === 'mine', owner: '' })
+          }
+          aria-label="Owned by"
+        >
+          <ToggleButton value="all">All</ToggleButton>
+          <ToggleButton value="mine">Mine and my groups</ToggleButton>
+        </ToggleButtonGroup>
         <TextField
           size="small"
           label="Search pipelines"
           value={searchInput}
           onChange={event => setSearchInput(event.target.value)}
-          sx={{ minWidth: 320 }}
+          sx={{ minWidth: 260 }}
         />
+        <TextField
+          size="small"
+          label="Owner"
+          placeholder="group:default/royalties"
+          value={ownerInput}
+          disabled={filters.mine}
+          onChange={event => setOwnerInput(event.target.value)}
+          onBlur={() => update({ owner: ownerInput.trim() })}
+          onKeyDown={event => {
+            if (event.key === 'Enter') update({ owner: ownerInput.trim() });
+          }}
+          sx={{ minWidth: 220 }}
+        />
+        <FormControl size="small" sx={{ minWidth: 200 }}>
+          <InputLabel id="pipelines-source-label">Scheduler</InputLabel>
+          <Select
+            labelId="pipelines-source-label"
+            label="Scheduler"
+            value={filters.source}
+            onChange={event => update({ source: String(event.target.value) })}
+          >
+            <MenuItem value="">Any</MenuItem>
+            {(sources.value?.items ?? []).map(item => (
+              <MenuItem key={item.source} value={item.source}>
+                {item.source} ({item.count})
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+        <FormControl size="small" sx={{ minWidth: 160 }}>
+          <InputLabel id="pipelines-state-label">Latest state</InputLabel>
+          <Select
+            labelId="pipelines-state-label"
+            label="Latest state"
+            value={filters.state}
+            onChange={event => update({ state: String(event.target.value) })}
+          >
+            <MenuItem value="">Any</MenuItem>
+            {RUN_STATES.map(state => (
+              <MenuItem key={state} value={state}>
+                {state}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
         {value && (
           <Typography variant="body2" color="text.secondary">
             {value.totalCount} pipeline{value.totalCount === 1 ? '' : 's'}
           </Typography>
         )}
       </Box>
-      {body}
+      <Box minHeight={240}>{body}</Box>
     </Paper>
   );
 }

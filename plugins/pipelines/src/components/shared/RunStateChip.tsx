@@ -37,3 +37,9 @@ export const RUN_STATE_PALETTE: Record<
   skipped: 'grey',
   unknown: 'grey',
 };
+
+/** An `sx` colour for a run state, e.g. `error.main`; greys have no `main`. */
+export function runStateColor(state: RunState): string {
+  const key = RUN_STATE_PALETTE[state];
+  return key === 'grey' ? 'grey.500' : `${key}.main`;
+}
