@@ -6,6 +6,10 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import { pipelinesApiRef, PipelinesClient } from './api';
 import { rootRouteRef } from './routes';
@@ -35,6 +39,52 @@ export const pipelinesPage = PageBlueprint.make({
   },
 });
 
+/** Runs, run history, durations and lineage on `data-pipeline` Components. @alpha */
+export const pipelineEntityContent = EntityContentBlueprint.make({
+  name: 'pipeline',
+  params: {
+    path: '/pipeline',
+    title: 'Pipeline',
+    filter: 'kind:component spec.type:data-pipeline',
+    loader: () =>
+      import('./components/PipelineTab').then(m => <m.PipelineContent />),
+  },
+});
+
+/** Lineage, producers, consumers, schema and quality on `dataset` APIs. @alpha */
+export const datasetEntityContent = EntityContentBlueprint.make({
+  name: 'dataset',
+  params: {
+    path: '/dataset',
+    title: 'Dataset',
+    filter: 'kind:api spec.type:dataset',
+    loader: () =>
+      import('./components/DatasetTab').then(m => <m.DatasetContent />),
+  },
+});
+
+/** The datasets a Component reads and writes. @alpha */
+export const datasetsEntityCard = EntityCardBlueprint.make({
+  name: 'datasets',
+  params: {
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/DatasetsCard').then(m => <m.EntityDatasetsCard />),
+  },
+});
+
+/** A Group's pipelines, failing first. @alpha */
+export const pipelinesOwnershipEntityCard = EntityCardBlueprint.make({
+  name: 'pipelines-ownership',
+  params: {
+    filter: 'kind:group',
+    loader: () =>
+      import('./components/OwnershipCard').then(m => (
+        <m.EntityPipelinesOwnershipCard />
+      )),
+  },
+});
+
 /**
  * The pipelines plugin for apps on the new frontend system.
  *
@@ -47,5 +97,12 @@ export default createFrontendPlugin({
   routes: {
     root: pipelinesRouteRef,
   },
-  extensions: [pipelinesApi, pipelinesPage],
+  extensions: [
+    pipelinesApi,
+    pipelinesPage,
+    pipelineEntityContent,
+    datasetEntityContent,
+    datasetsEntityCard,
+    pipelinesOwnershipEntityCard,
+  ],
 });

@@ -218,6 +218,6 @@ describe('PipelinesTable', () => {
     const cells = strip.querySelectorAll('[role="listitem"]');
     expect(cells[0].getAttribute('aria-label')).toMatch(/succeeded$/);
     expect(cells[1].getAttribute('aria-label')).toMatch(/failed$/);
-    expect(screen.getByText('3 h ago')).toBeInTheDocument();
+    expect(screen.getByText('3 hours ago')).toBeInTheDocument();
   });
 });

@@ -46,7 +46,7 @@ import useDebounce from 'react-use/esm/useDebounce';
 import { pipelinesApiRef } from '../../api';
 import { RunStateChip } from '../shared/RunStateChip';
 import { RecentRunsStrip } from '../shared/RecentRunsStrip';
-import { formatAge } from '../shared/time';
+import { TimeAgo } from '../shared/TimeAgo';
 
 const ROWS_PER_PAGE_OPTIONS = [25, 50, 100];
 const RECENT_RUNS = 14;
@@ -131,9 +131,7 @@ function PipelineRow(props: { pipeline: Pipeline; entityPath?: string }) {
         <RecentRunsStrip runs={pipeline.recentRuns ?? []} slots={RECENT_RUNS} />
       </TableCell>
       <TableCell>
-        <span title={pipeline.latestRunAt ?? ''}>
-          {formatAge(pipeline.latestRunAt)}
-        </span>
+        <TimeAgo time={pipeline.latestRunAt} />
       </TableCell>
     </TableRow>
   );

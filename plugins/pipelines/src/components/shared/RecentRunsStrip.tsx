@@ -1,5 +1,4 @@
 import Box from '@mui/material/Box';
-import Tooltip from '@mui/material/Tooltip';
 import { RecentRun } from '@tributary/plugin-pipelines-common';
 import { runStateColor } from './RunStateChip';
 
@@ -13,12 +12,14 @@ function describe(run: RecentRun): string {
 }
 
 /**
- * The latest runs as a row of coloured cells, oldest left; empty slots keep
- * every row the same width.
+ * The latest runs as a row of coloured cells, oldest left like a timeline.
+ * With `slots`, empty cells keep every row the same width. A page may hold
+ * hundreds of strips, so each cell has a plain `title`, not a Tooltip.
  */
-export function RecentRunsStrip(props: { runs: RecentRun[]; slots: number }) {
-  const runs = props.runs.slice(0, props.slots).reverse();
-  const empty = props.slots - runs.length;
+export function RecentRunsStrip(props: { runs?: RecentRun[]; slots?: number }) {
+  const all = props.runs ?? [];
+  const runs = all.slice(0, props.slots ?? all.length).reverse();
+  const empty = props.slots ? props.slots - runs.length : 0;
   return (
     <Box
       display="flex"
@@ -36,16 +37,16 @@ export function RecentRunsStrip(props: { runs: RecentRun[]; slots: number }) {
         />
       ))}
       {runs.map(run => (
-        <Tooltip key={run.id} title={describe(run)}>
-          <Box
-            role="listitem"
-            aria-label={describe(run)}
-            width={8}
-            height={16}
-            borderRadius="2px"
-            bgcolor={runStateColor(run.state)}
-          />
-        </Tooltip>
+        <Box
+          key={run.id}
+          role="listitem"
+          aria-label={describe(run)}
+          title={describe(run)}
+          width={8}
+          height={16}
+          borderRadius="2px"
+          bgcolor={runStateColor(run.state)}
+        />
       ))}
     </Box>
   );

@@ -1,0 +1,321 @@
+import { Entity } from '@backstage/catalog-model';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  ColumnLineageEntry,
+  DatasetDetails,
+  QualityResult,
+} from '@tributary/plugin-pipelines-common';
+import { rest } from 'msw';
+import { setupServer } from 'msw/node';
+import { pipelinesApiRef, PipelinesClient } from '../../api';
+import { DatasetContent } from './DatasetContent';
+
+// The graph has its own tests; here only where the tab centres it matters.
+jest.mock('../LineageGraph', () => ({
+  LineageGraph: (p: any) => <div>lineage of {p.root}</div>,
+}));
+
+const BASE = 'http://localhost:7007/api/pipelines/v1';
+const DATASET_ID = 'bigquery/warehouse.plays';
+const hoursAgo = (hours: number) =>
+  new Date(Date.now() - hours * 3_600_000).toISOString();
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const pipelinesClient = new PipelinesClient({
+  discoveryApi: {
+    getBaseUrl: async () => 'http://localhost:7007/api/pipelines',
+  },
+  // Looked up per call: msw replaces the global fetch when it starts listening.
+  fetchApi: { fetch: (input, init) => fetch(input, init) },
+});
+
+function component(name: string, type: string, pipelineId?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      title: name.replace(/-/g, ' '),
+      ...(pipelineId && {
+        annotations: { 'tributary.dev/pipeline-id': pipelineId },
+      }),
+    },
+    spec: { type, owner: 'group:default/royalties', lifecycle: 'production' },
+  };
+}
+
+const catalogEntities: Entity[] = [
+  component('daily-plays', 'data-pipeline', 'luigi:DailyPlays'),
+  component('weekly-report', 'data-pipeline', 'airflow:weekly_report'),
+  component('royalty-service', 'service'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: {
+      name: 'raw-plays',
+      annotations: { 'tributary.dev/dataset-id': 'gs://raw/plays' },
+    },
+    spec: { type: 'dataset', owner: 'group:default/royalties' },
+  },
+];
+
+const datasetEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'API',
+  metadata: {
+    name: 'plays',
+    annotations: { 'tributary.dev/dataset-id': DATASET_ID },
+  },
+  spec: { type: 'dataset', owner: 'group:default/royalties' },
+  relations: [
+    { type: 'apiProvidedBy', targetRef: 'component:default/daily-plays' },
+    { type: 'apiConsumedBy', targetRef: 'component:default/weekly-report' },
+    { type: 'apiConsumedBy', targetRef: 'component:default/royalty-service' },
+  ],
+};
+
+const details: DatasetDetails = {
+  id: DATASET_ID,
+  namespace: 'bigquery',
+  name: 'warehouse.plays',
+  platform: 'bigquery',
+  firstSeenAt: hoursAgo(100),
+  lastSeenAt: hoursAgo(3),
+  lastWrittenAt: hoursAgo(4),
+  lastWrittenByRun: 'run-42',
+  schema: [
+    { name: 'user_id', type: 'STRING' },
+    { name: 'ms_played', type: 'INT64', description: 'Play time' },
+  ],
+  producers: [
+    {
+      id: 'luigi:DailyPlays',
+      name: 'DailyPlays',
+      title: 'Daily plays',
+      latestRunState: 'failed',
+      latestRunAt: hoursAgo(2),
+    },
+  ],
+  consumers: [
+    {
+      id: 'airflow:weekly_report',
+      name: 'weekly_report',
+      title: 'Weekly report',
+      latestRunState: 'succeeded',
+      latestRunAt: hoursAgo(5),
+    },
+  ],
+};
+
+const upstream: ColumnLineageEntry[] = [
+  {
+    datasetId: DATASET_ID,
+    field: 'user_id',
+    inputDatasetId: 'gs://raw/plays',
+    inputField: 'uid',
+    transformations: [{ type: 'DIRECT', subtype: 'IDENTITY' }],
+  },
+  {
+    datasetId: DATASET_ID,
+    field: 'ms_played',
+    inputDatasetId: 'kafka://broker/plays-stream',
+    inputField: 'duration_ms',
+    transformations: [{ type: 'DIRECT', subtype: 'AGGREGATION' }],
+  },
+];
+
+const quality: QualityResult[] = [
+  {
+    runId: 'run-42',
+    datasetId: DATASET_ID,
+    assertion: 'not_null',
+    column: 'user_id',
+    success: true,
+    partition: '2026-11-02',
+    observedAt: hoursAgo(3),
+  },
+  {
+    runId: 'run-41',
+    datasetId: DATASET_ID,
+    assertion: 'row_count_above',
+    success: false,
+    partition: '2026-11-01',
+    observedAt: hoursAgo(27),
+  },
+];
+
+/** Serves the dataset; returns the `field` of each column-lineage request. */
+function serveDataset(dataset: DatasetDetails = details) {
+  const lineageFields: Array<string | null> = [];
+  server.use(
+    rest.get(`${BASE}/datasets/:id`, (req, res, ctx) =>
+      req.params.id === dataset.id
+        ? res(ctx.json(dataset))
+        : res(ctx.status(404), ctx.json({ error: { message: 'not found' } })),
+    ),
+    rest.get(`${BASE}/datasets/:id/column-lineage`, (req, res, ctx) => {
+      const field = req.url.searchParams.get('field');
+      lineageFields.push(field);
+      return res(
+        ctx.json({ items: upstream.filter(e => !field || e.field === field) }),
+      );
+    }),
+    rest.get(`${BASE}/datasets/:id/quality`, (_req, res, ctx) =>
+      res(ctx.json({ items: quality })),
+    ),
+  );
+  return lineageFields;
+}
+
+function renderTab(entity: Entity = datasetEntity) {
+  return renderInTestApp(
+    <EntityProvider entity={entity}>
+      <DatasetContent />
+    </EntityProvider>,
+    {
+      apis: [
+        [pipelinesApiRef, pipelinesClient],
+        catalogApiMock({ entities: catalogEntities }),
+      ],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+}
+
+// A whole test app per test: slow on a busy machine, well past the default 5s.
+jest.setTimeout(30_000);
+
+describe('DatasetContent', () => {
+  it('centres the lineage on the dataset and says when it was last written', async () => {
+    serveDataset();
+    renderTab();
+
+    expect(
+      screen.getByText(`lineage of dataset:${DATASET_ID}`),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('4 hours ago')).toBeInTheDocument();
+    expect(screen.getByText('run-42')).toBeInTheDocument();
+  });
+
+  it('lists producing and consuming pipelines with their state, and services', async () => {
+    serveDataset();
+    renderTab();
+
+    const producers = await screen.findByRole('table', { name: 'Producers' });
+    expect(within(producers).getByText('Daily plays')).toHaveAttribute(
+      'href',
+      '/catalog/default/component/daily-plays',
+    );
+    expect(within(producers).getByText('failed')).toBeInTheDocument();
+
+    const consumers = screen.getByRole('table', { name: 'Consumers' });
+    const rows = within(consumers).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    expect(within(rows[0]).getByText('Weekly report')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('succeeded')).toBeInTheDocument();
+    expect(within(rows[1]).getByRole('link')).toHaveAttribute(
+      'href',
+      '/catalog/default/component/royalty-service',
+    );
+    expect(within(rows[1]).getByText('service')).toBeInTheDocument();
+  });
+
+  it('shows the upstream columns of the column picked in the schema', async () => {
+    const lineageFields = serveDataset();
+    renderTab();
+
+    expect(
+      await screen.findByText(
+        'Pick a column to see the columns it is computed from.',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('radio', {
+        name: 'Show the upstream columns of user_id',
+      }),
+    );
+
+    const userIdUpstream = await screen.findByRole('table', {
+      name: 'Upstream of user_id',
+    });
+    expect(within(userIdUpstream).getByText('uid')).toBeInTheDocument();
+    expect(within(userIdUpstream).getByText('IDENTITY')).toBeInTheDocument();
+    // The input dataset is in the catalog, so it links to its page.
+    expect(within(userIdUpstream).getByText('gs://raw/plays')).toHaveAttribute(
+      'href',
+      '/catalog/default/api/raw-plays',
+    );
+
+    // Arrow keys move between the radios, as in any radio group.
+    await userEvent.keyboard('{ArrowDown}');
+    const msPlayedUpstream = await screen.findByRole('table', {
+      name: 'Upstream of ms_played',
+    });
+    expect(
+      within(msPlayedUpstream).getByText('kafka://broker/plays-stream'),
+    ).toBeInTheDocument();
+    expect(
+      within(msPlayedUpstream).getByText('duration_ms'),
+    ).toBeInTheDocument();
+    expect(lineageFields).toEqual(['user_id', 'ms_played']);
+  });
+
+  it('lists failed quality results first', async () => {
+    serveDataset();
+    renderTab();
+
+    const table = await screen.findByRole('table', { name: 'Quality results' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(within(rows[0]).getByText('row_count_above')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('failed')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('not_null')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('passed')).toBeInTheDocument();
+  });
+
+  it('explains an API without a dataset id', async () => {
+    renderTab({
+      ...datasetEntity,
+      metadata: { name: 'plays', annotations: {} },
+    });
+
+    expect(
+      screen.getByText('This API is not linked to a Tributary dataset'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/tributary\.dev\/dataset-id/)).toBeInTheDocument();
+  });
+
+  it("shows the backend's error and recovers on retry", async () => {
+    serveDataset();
+    server.use(
+      rest.get(`${BASE}/datasets/:id`, (_req, res, ctx) =>
+        res.once(
+          ctx.status(503),
+          ctx.json({
+            error: { name: 'Error', message: 'database is down' },
+            response: { statusCode: 503 },
+          }),
+        ),
+      ),
+    );
+    renderTab();
+
+    expect(
+      await screen.findByText(/Could not load the dataset/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/database is down/).length).toBeGreaterThan(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() =>
+      expect(screen.getByRole('table', { name: 'Schema' })).toBeInTheDocument(),
+    );
+  });
+});

@@ -1,0 +1,1 @@
+export { DatasetContent, isDatasetEntity } from './DatasetContent';

@@ -1,0 +1,1 @@
+export { EntityDatasetsCard } from './EntityDatasetsCard';

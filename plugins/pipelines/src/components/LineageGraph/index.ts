@@ -1,0 +1,2 @@
+export { LineageGraph } from './LineageGraph';
+export type { LineageGraphProps } from './LineageGraph';

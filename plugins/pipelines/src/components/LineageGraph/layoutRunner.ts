@@ -1,0 +1,91 @@
+import {
+  Layout,
+  LayoutGraph,
+  layoutLineage,
+  LayoutOptions,
+} from '../../lib/lineageLayout';
+import type {
+  LayoutAnswer,
+  LayoutRequest,
+} from '../../lib/lineageLayout.worker';
+
+// This file alone holds `import.meta`, which Jest cannot parse: component
+// tests mock it with the synchronous layout.
+
+interface Pending {
+  request: LayoutRequest;
+  resolve(layout: Layout): void;
+  reject(error: Error): void;
+}
+
+let worker: Worker | undefined;
+let workerFailed = false;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function settleHere(job: Pending) {
+  try {
+    job.resolve(layoutLineage(job.request.graph, job.request.options));
+  } catch (error) {
+    job.reject(error as Error);
+  }
+}
+
+function getWorker(): Worker | undefined {
+  if (worker || workerFailed || typeof Worker === 'undefined') {
+    return worker;
+  }
+  try {
+    // The bundler (webpack or rspack) emits the worker as its own chunk.
+    worker = new Worker(
+      new URL('../../lib/lineageLayout.worker.ts', import.meta.url),
+    );
+  } catch {
+    // E.g. a Content-Security-Policy without worker-src: lay out here.
+    workerFailed = true;
+    return undefined;
+  }
+  worker.onmessage = (event: MessageEvent<LayoutAnswer>) => {
+    const answer = event.data;
+    const job = pending.get(answer.id);
+    pending.delete(answer.id);
+    if (!job) {
+      return;
+    }
+    if ('layout' in answer) {
+      job.resolve(answer.layout);
+    } else {
+      job.reject(new Error(answer.error));
+    }
+  };
+  worker.onerror = () => {
+    // A worker that cannot load fails every job: finish them here instead.
+    worker?.terminate();
+    worker = undefined;
+    workerFailed = true;
+    const jobs = [...pending.values()];
+    pending.clear();
+    jobs.forEach(settleHere);
+  };
+  return worker;
+}
+
+/**
+ * Lays out a graph in a Web Worker, off the main thread; where there are no
+ * workers (tests, server rendering, a blocked worker) it lays out directly.
+ */
+export function runLayout(
+  graph: LayoutGraph,
+  options?: Partial<LayoutOptions>,
+): Promise<Layout> {
+  return new Promise((resolve, reject) => {
+    const job = { request: { id: nextId++, graph, options }, resolve, reject };
+    const target = getWorker();
+    if (!target) {
+      settleHere(job);
+      return;
+    }
+    pending.set(job.request.id, job);
+    target.postMessage(job.request);
+  });
+}

@@ -1,0 +1,1 @@
+export { EntityPipelinesOwnershipCard } from './EntityPipelinesOwnershipCard';

@@ -1,0 +1,318 @@
+import { Entity } from '@backstage/catalog-model';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  ANNOTATION_PIPELINE_ID,
+  Pipeline,
+  Run,
+} from '@tributary/plugin-pipelines-common';
+import { rest } from 'msw';
+import { setupServer } from 'msw/node';
+import { pipelinesApiRef, PipelinesClient } from '../../api';
+import { isPipelineEntity, PipelineContent } from '.';
+
+jest.mock('../LineageGraph', () => ({
+  LineageGraph: (p: any) => <div>lineage of {p.root}</div>,
+}));
+
+const BASE_URL = 'http://localhost:7007/api/pipelines';
+const PIPELINE_ID = 'airflow:daily_streams';
+const LONG_ERROR = `Task exited with return code 1: ${'x'.repeat(
+  100,
+)}\nTraceback: the tail of the error`;
+
+const pipeline: Pipeline = {
+  id: PIPELINE_ID,
+  source: 'airflow',
+  namespace: 'airflow://central',
+  name: 'daily_streams',
+  owner: 'group:default/royalties',
+  schedule: '@daily',
+  freshnessTarget: '6h',
+  schedulerUrl: 'https://airflow.example.com/dags/daily_streams',
+  firstSeenAt: '2026-10-01T00:00:00.000Z',
+  lastSeenAt: '2026-12-01T00:00:00.000Z',
+  latestRunState: 'failed',
+  stale: { since: '2026-12-01T08:00:00.000Z', reason: 'connection refused' },
+};
+
+const DAY = 86_400_000;
+
+function dailyRun(day: number, overrides: Partial<Run> = {}): Run {
+  const partition = Date.UTC(2026, 10, day);
+  const startedAt = partition + DAY + 3_600_000;
+  return {
+    id: `run-${String(day).padStart(2, '0')}`,
+    pipelineId: PIPELINE_ID,
+    partition: new Date(partition).toISOString(),
+    partitionEnd: new Date(partition + DAY).toISOString(),
+    state: 'succeeded',
+    attempt: 1,
+    startedAt: new Date(startedAt).toISOString(),
+    endedAt: new Date(startedAt + (day % 5) * 600_000 + 60_000).toISOString(),
+    updatedAt: '2026-12-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** 30 days of partitions; the 28th re-run once, the 29th running, the 30th failed. */
+const runs: Run[] = [
+  ...Array.from({ length: 28 }, (_, i) => dailyRun(i + 1)),
+  dailyRun(28, { id: 'run-28-retry', attempt: 2 }),
+  dailyRun(29, { state: 'running', endedAt: undefined }),
+  dailyRun(30, {
+    state: 'failed',
+    attempt: 3,
+    errorMessage: LONG_ERROR,
+    externalUrl: 'https://airflow.example.com/runs/30',
+  }),
+]
+  .map(run =>
+    run.id === 'run-28' ? { ...run, state: 'failed' as const } : run,
+  )
+  .sort(
+    (a, b) =>
+      b.partition!.localeCompare(a.partition!) || b.id.localeCompare(a.id),
+  );
+
+jest.setTimeout(30_000);
+const server = setupServer();
+registerMswTestHooks(server);
+
+/** Serves the pipeline and its runs like the backend; records run queries. */
+function serveBackend(
+  options: { failPipelineOnce?: boolean; runs?: Run[] } = {},
+) {
+  const runQueries: URLSearchParams[] = [];
+  let failPipeline = options.failPipelineOnce ?? false;
+  server.use(
+    rest.get(`${BASE_URL}/v1/pipelines/:id`, (_req, res, ctx) => {
+      if (failPipeline) {
+        failPipeline = false;
+        return res(
+          ctx.status(503),
+          ctx.json({
+            error: { name: 'Error', message: 'database is down' },
+            response: { statusCode: 503 },
+          }),
+        );
+      }
+      return res(ctx.json(pipeline));
+    }),
+    rest.get(`${BASE_URL}/v1/pipelines/:id/runs`, (req, res, ctx) => {
+      const query = req.url.searchParams;
+      runQueries.push(query);
+      const offset = Number(query.get('offset') ?? 0);
+      const limit = Number(query.get('limit') ?? 50);
+      const state = query.get('state');
+      const matching = (options.runs ?? runs).filter(
+        run => !state || run.state === state,
+      );
+      return res(
+        ctx.json({
+          items: matching.slice(offset, offset + limit),
+          totalCount: matching.length,
+          offset,
+          limit,
+        }),
+      );
+    }),
+  );
+  return { runQueries };
+}
+
+function pipelineEntity(annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'daily-streams', annotations },
+    spec: { type: 'data-pipeline', owner: 'group:default/royalties' },
+  };
+}
+
+async function renderTab(
+  entity = pipelineEntity({ [ANNOTATION_PIPELINE_ID]: PIPELINE_ID }),
+) {
+  const client = new PipelinesClient({
+    discoveryApi: { getBaseUrl: async () => BASE_URL },
+    fetchApi: { fetch: (...args) => fetch(...args) },
+  });
+  await renderInTestApp(
+    <EntityProvider entity={entity}>
+      <PipelineContent />
+    </EntityProvider>,
+    {
+      apis: [[pipelinesApiRef, client]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+}
+
+const runsTable = () => screen.getByRole('table', { name: 'Runs' });
+
+describe('PipelineContent', () => {
+  it('shows the overview with its owner, schedule, scheduler link and stale mark', async () => {
+    serveBackend();
+    await renderTab();
+
+    expect(await screen.findByText('@daily')).toBeInTheDocument();
+    expect(screen.getByText('royalties')).toBeInTheDocument();
+    expect(screen.getByText('6h')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /Open in airflow/ }),
+    ).toHaveAttribute('href', pipeline.schedulerUrl);
+    expect(screen.getByText('Stale')).toBeInTheDocument();
+    expect(screen.getByText(/connection refused/)).toBeInTheDocument();
+    expect(
+      screen.getByText(`lineage of pipeline:${PIPELINE_ID}`),
+    ).toBeInTheDocument();
+  });
+
+  it('charts the durations of succeeded runs, oldest first', async () => {
+    serveBackend();
+    await renderTab();
+
+    const bars = await screen.findAllByTestId('duration-bar');
+    // Every succeeded run: the 1st to the 27th and the 28th's retry.
+    expect(bars).toHaveLength(28);
+    expect(bars[0]).toHaveTextContent('2026-11-01: 11m');
+    expect(bars[27]).toHaveTextContent('2026-11-28: 31m');
+  });
+
+  it('draws a cell per partition, coloured by its latest attempt, that opens the run', async () => {
+    serveBackend();
+    await renderTab();
+
+    const grid = await screen.findByRole('group', { name: 'Run history' });
+    // Daily partitions: the last two weeks, 17 to 30 November.
+    const cells = within(grid).getAllByRole('button');
+    expect(cells).toHaveLength(14);
+    expect(cells[0]).toHaveAccessibleName('2026-11-17: succeeded');
+    expect(
+      within(grid).getAllByRole('button', { name: /: succeeded$/ }),
+    ).toHaveLength(12);
+    // The 28th failed first and succeeded on its retry.
+    expect(
+      within(grid).getByRole('button', { name: '2026-11-28: succeeded' }),
+    ).toBeInTheDocument();
+    expect(
+      within(grid).getByRole('button', { name: '2026-11-29: running' }),
+    ).toBeInTheDocument();
+
+    await userEvent.click(
+      within(grid).getByRole('button', { name: '2026-11-30: failed' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByTestId('run-error')).toHaveTextContent(
+      'the tail of the error',
+    );
+    expect(
+      within(dialog).getByRole('link', { name: 'Open in scheduler' }),
+    ).toHaveAttribute('href', 'https://airflow.example.com/runs/30');
+  });
+
+  it('pages runs on the server and expands error messages', async () => {
+    const { runQueries } = serveBackend();
+    await renderTab();
+
+    await waitFor(() =>
+      expect(within(runsTable()).getAllByRole('row')).toHaveLength(21),
+    );
+    expect(within(runsTable()).queryByText(/the tail of the error/)).toBeNull();
+    await userEvent.click(
+      within(runsTable()).getByRole('button', { name: 'Show full error' }),
+    );
+    expect(
+      within(runsTable()).getByText(/the tail of the error/),
+    ).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    expect(
+      await within(runsTable()).findByText('2026-11-01'),
+    ).toBeInTheDocument();
+    expect(
+      runQueries.some(q => q.get('offset') === '20' && q.get('limit') === '20'),
+    ).toBe(true);
+  });
+
+  it('filters runs by state on the server', async () => {
+    const { runQueries } = serveBackend();
+    await renderTab();
+    await waitFor(() => expect(runsTable()).toBeInTheDocument());
+
+    await userEvent.click(screen.getByRole('combobox', { name: /State/ }));
+    await userEvent.click(screen.getByRole('option', { name: 'failed' }));
+
+    await waitFor(() =>
+      expect(within(runsTable()).getAllByRole('row')).toHaveLength(3),
+    );
+    expect(runQueries[runQueries.length - 1].get('state')).toBe('failed');
+    expect(runQueries[runQueries.length - 1].get('offset')).toBe('0');
+  });
+
+  it('shows the error and asks again on retry', async () => {
+    serveBackend({ failPipelineOnce: true });
+    await renderTab();
+
+    expect(
+      await screen.findByText(/Could not load the pipeline/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/database is down/).length).toBeGreaterThan(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+
+    expect(await screen.findByText('@daily')).toBeInTheDocument();
+  });
+
+  it('holds the place of every section while it loads', async () => {
+    server.use(
+      // Never answers; a delay would leave a timer running after the test.
+      rest.get(`${BASE_URL}/*`, () => new Promise<undefined>(() => {})),
+    );
+    await renderTab();
+
+    expect(screen.getByTestId('run-history-loading')).toBeInTheDocument();
+    expect(screen.getByTestId('duration-loading')).toBeInTheDocument();
+    expect(screen.getByTestId('runs-loading')).toBeInTheDocument();
+    expect(screen.getByText('Owner')).toBeInTheDocument();
+  });
+
+  it('says so in every section when there are no runs yet', async () => {
+    serveBackend({ runs: [] });
+    await renderTab();
+
+    expect(
+      await screen.findByText(/^No runs yet\. Partitions/),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('No runs yet.')).toBeInTheDocument();
+    expect(
+      await screen.findByText(/No succeeded runs with start and end times/),
+    ).toBeInTheDocument();
+  });
+
+  it('explains a Component without the pipeline id annotation', async () => {
+    serveBackend();
+    await renderTab(pipelineEntity({}));
+
+    expect(
+      screen.getAllByText(new RegExp(ANNOTATION_PIPELINE_ID)).length,
+    ).toBeGreaterThan(0);
+  });
+});
+
+describe('isPipelineEntity', () => {
+  it('accepts data-pipeline Components only', () => {
+    expect(isPipelineEntity(pipelineEntity({}))).toBe(true);
+    expect(
+      isPipelineEntity({ ...pipelineEntity({}), spec: { type: 'service' } }),
+    ).toBe(false);
+    expect(isPipelineEntity({ ...pipelineEntity({}), kind: 'API' })).toBe(
+      false,
+    );
+  });
+});

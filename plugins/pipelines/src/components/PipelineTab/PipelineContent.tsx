@@ -1,0 +1,71 @@
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import Grid from '@mui/material/Grid';
+import { ANNOTATION_PIPELINE_ID } from '@tributary/plugin-pipelines-common';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { pipelinesApiRef } from '../../api';
+import { LineageGraph } from '../LineageGraph';
+import { pipelineIdOf } from '../shared/entityIds';
+import { DurationChart } from './DurationChart';
+import { OverviewCard } from './OverviewCard';
+import { RunHistoryGrid } from './RunHistoryGrid';
+import { RunsTable } from './RunsTable';
+
+const LINEAGE_HEIGHT = 480;
+
+/**
+ * Each section loads on its own, so one failing request leaves the others
+ * readable and retries only itself.
+ */
+function PipelineSections(props: { pipelineId: string }) {
+  const { pipelineId } = props;
+  const pipelinesApi = useApi(pipelinesApiRef);
+  const pipeline = useAsyncRetry(
+    () => pipelinesApi.getPipeline(pipelineId),
+    [pipelinesApi, pipelineId],
+  );
+
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12} md={5}>
+        <OverviewCard
+          pipelineId={pipelineId}
+          pipeline={pipeline.value}
+          error={pipeline.error}
+          onRetry={pipeline.retry}
+        />
+      </Grid>
+      <Grid item xs={12} md={7}>
+        <RunHistoryGrid pipelineId={pipelineId} />
+      </Grid>
+      <Grid item xs={12}>
+        <DurationChart pipelineId={pipelineId} />
+      </Grid>
+      <Grid item xs={12}>
+        <RunsTable pipelineId={pipelineId} />
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Lineage" noPadding>
+          <LineageGraph
+            root={`pipeline:${pipelineId}`}
+            height={LINEAGE_HEIGHT}
+          />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}
+
+/** The pipeline tab of a `data-pipeline` Component. */
+export function PipelineContent() {
+  const { entity } = useEntity();
+  const pipelineId = pipelineIdOf(entity);
+  if (!pipelineId) {
+    return <MissingAnnotationEmptyState annotation={ANNOTATION_PIPELINE_ID} />;
+  }
+  return <PipelineSections pipelineId={pipelineId} />;
+}

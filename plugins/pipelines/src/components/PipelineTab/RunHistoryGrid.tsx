@@ -1,0 +1,175 @@
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Box from '@mui/material/Box';
+import ButtonBase from '@mui/material/ButtonBase';
+import Skeleton from '@mui/material/Skeleton';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import { RunState } from '@tributary/plugin-pipelines-common';
+import { useMemo, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { pipelinesApiRef } from '../../api';
+import { RUN_STATE_PALETTE } from '../shared/RunStateChip';
+import { RunDetailsDialog } from './RunDetailsDialog';
+import {
+  durationMs,
+  formatDuration,
+  formatPartition,
+  formatTime,
+  gridShape,
+  PartitionCell,
+  partitionCells,
+  partitionInterval,
+} from './runs';
+import { SectionBox, SectionError, SectionMessage } from './SectionStates';
+
+/** Enough runs for a week of hourly partitions and some re-runs. */
+const RUNS_FETCHED = 200;
+const CELL = 20;
+const GAP = 3;
+/** Seven rows, the most any cadence needs, so nothing moves when runs arrive. */
+const GRID_HEIGHT = 7 * (CELL + GAP);
+
+function stateColor(state: RunState): string {
+  const key = RUN_STATE_PALETTE[state];
+  return key === 'grey' ? 'grey.500' : `${key}.main`;
+}
+
+function CellTooltip(props: { cell: PartitionCell }) {
+  const { run, attempts } = props.cell;
+  return (
+    <>
+      <strong>{formatPartition(props.cell.partition)}</strong> — {run.state}
+      <br />
+      Started {formatTime(run.startedAt)}
+      <br />
+      Ended {formatTime(run.endedAt)}
+      <br />
+      Took {formatDuration(durationMs(run))}, {attempts} attempt
+      {attempts === 1 ? '' : 's'}
+    </>
+  );
+}
+
+function Legend(props: { states: RunState[] }) {
+  return (
+    <Box display="flex" gap={2} mt={1} minHeight={20} flexWrap="wrap">
+      {props.states.map(state => (
+        <Box key={state} display="flex" alignItems="center" gap={0.5}>
+          <Box
+            width={10}
+            height={10}
+            borderRadius={0.5}
+            bgcolor={stateColor(state)}
+          />
+          <Typography variant="caption" color="text.secondary">
+            {state}
+          </Typography>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/** The latest partitions as coloured cells; a cell opens its run. */
+export function RunHistoryGrid(props: { pipelineId: string }) {
+  const pipelinesApi = useApi(pipelinesApiRef);
+  const [selected, setSelected] = useState<PartitionCell>();
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => pipelinesApi.listRuns(props.pipelineId, { limit: RUNS_FETCHED }),
+    [pipelinesApi, props.pipelineId],
+  );
+
+  const { cells, columns } = useMemo(() => {
+    const runs = value?.items ?? [];
+    const shape = gridShape(partitionInterval(runs));
+    return {
+      cells: partitionCells(runs, shape.cells),
+      columns: shape.columns,
+    };
+  }, [value]);
+
+  let body;
+  if (error) {
+    body = (
+      <SectionBox height={GRID_HEIGHT + 28}>
+        <SectionError
+          title="Could not load run history"
+          error={error}
+          onRetry={retry}
+        />
+      </SectionBox>
+    );
+  } else if (!value && loading) {
+    body = (
+      <Skeleton
+        variant="rectangular"
+        height={GRID_HEIGHT + 28}
+        data-testid="run-history-loading"
+      />
+    );
+  } else if (cells.length === 0) {
+    body = (
+      <SectionMessage height={GRID_HEIGHT + 28}>
+        No runs yet. Partitions appear here as the scheduler reports runs.
+      </SectionMessage>
+    );
+  } else {
+    body = (
+      <>
+        <Box height={GRID_HEIGHT} overflow="auto">
+          <Box
+            role="group"
+            aria-label="Run history"
+            display="grid"
+            gridTemplateColumns={`repeat(${columns}, ${CELL}px)`}
+            gap={`${GAP}px`}
+          >
+            {cells.map(cell => (
+              <Tooltip
+                key={cell.partition}
+                title={<CellTooltip cell={cell} />}
+                describeChild
+              >
+                <ButtonBase
+                  aria-label={`${formatPartition(cell.partition)}: ${
+                    cell.run.state
+                  }`}
+                  onClick={() => setSelected(cell)}
+                  sx={{
+                    width: CELL,
+                    height: CELL,
+                    borderRadius: 0.5,
+                    bgcolor: stateColor(cell.run.state),
+                    '&:hover': { opacity: 0.8 },
+                    '&.Mui-focusVisible': {
+                      outline: theme =>
+                        `2px solid ${theme.palette.text.primary}`,
+                      outlineOffset: 1,
+                    },
+                  }}
+                />
+              </Tooltip>
+            ))}
+          </Box>
+        </Box>
+        <Legend states={[...new Set(cells.map(cell => cell.run.state))]} />
+      </>
+    );
+  }
+
+  return (
+    <InfoCard
+      title="Run history"
+      variant="gridItem"
+      subheader="Latest attempt per partition, oldest first"
+    >
+      {body}
+      <RunDetailsDialog
+        run={selected?.run}
+        attempts={selected?.attempts}
+        onClose={() => setSelected(undefined)}
+      />
+    </InfoCard>
+  );
+}
