@@ -51,6 +51,24 @@ if (jestExitCode !== '0' && failed === 0) {
   failed += 1;
 }
 
+const e2eFile = path.join(resultsDir, 'e2e.json');
+if (fs.existsSync(e2eFile)) {
+  const { tests } = JSON.parse(fs.readFileSync(e2eFile, 'utf8'));
+  const e2ePassed = tests.filter(test => test.status === 'passed').length;
+  console.log(
+    `e2e: ${e2ePassed} passed, ${
+      tests.length - e2ePassed
+    } failed (screenshots in ${path.join(resultsDir, 'e2e')})`,
+  );
+  passed += e2ePassed;
+  failed += tests.length - e2ePassed;
+  // A journey stops at its first failure: count it as failed, and as one.
+  if (tests.length === 0) failed += 1;
+} else {
+  console.log('e2e: no results were written');
+  failed += 1;
+}
+
 console.log(`total time: ${elapsedSeconds}s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

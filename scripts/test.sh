@@ -63,4 +63,19 @@ echo "::: jest"
 jest_status=0
 yarn backstage-cli repo test --ci --json --outputFile="$RESULTS_DIR/jest.json" || jest_status=$?
 
+echo "::: e2e"
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "tributary: installing Chromium (Debian package)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+# The journeys run against the built app, served by the backend on the
+# embedded default with the demo data.
+if yarn workspace app build >"$RESULTS_DIR/app-build.log" 2>&1; then
+  node e2e/run.js || true
+else
+  echo "the app did not build; see $RESULTS_DIR/app-build.log"
+  echo '{"tests":[{"name":"the app builds","status":"failed"}]}' >"$RESULTS_DIR/e2e.json"
+fi
+
 node scripts/summarize-tests.js "$RESULTS_DIR" "$jest_status" "$((SECONDS - started_at))"

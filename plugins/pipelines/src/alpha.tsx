@@ -12,6 +12,8 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import { pipelinesApiRef, PipelinesClient } from './api';
+import { isDatasetEntity } from './components/DatasetTab/isDatasetEntity';
+import { isPipelineEntity } from './components/PipelineTab/isPipelineEntity';
 import { rootRouteRef } from './routes';
 
 const pipelinesRouteRef = convertLegacyRouteRef(rootRouteRef);
@@ -45,7 +47,7 @@ export const pipelineEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/pipeline',
     title: 'Pipeline',
-    filter: 'kind:component spec.type:data-pipeline',
+    filter: isPipelineEntity,
     loader: () =>
       import('./components/PipelineTab').then(m => <m.PipelineContent />),
   },
@@ -57,7 +59,7 @@ export const datasetEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/dataset',
     title: 'Dataset',
-    filter: 'kind:api spec.type:dataset',
+    filter: isDatasetEntity,
     loader: () =>
       import('./components/DatasetTab').then(m => <m.DatasetContent />),
   },
