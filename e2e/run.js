@@ -5,96 +5,20 @@
  *
  *   node e2e/run.js            (after `yarn workspace app build`)
  */
-const { spawn } = require('child_process');
 const fs = require('fs');
-const net = require('net');
-const os = require('os');
 const path = require('path');
 const { chromium } = require('playwright-core');
+const {
+  CHROMIUM_ARGS,
+  startBackend,
+  waitFor,
+  waitForDemo,
+} = require('./backend');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, '.test-results');
 const SHOTS = path.join(RESULTS, 'e2e');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const YARN = path.join(ROOT, '.yarn/releases/yarn-4.13.0.cjs');
-
-function freePort() {
-  return new Promise(resolve => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what, probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(resolve => setTimeout(resolve, 1000));
-  }
-  throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
-
-async function startBackend(port) {
-  const baseUrl = `http://localhost:${port}`;
-  const configFile = path.join(os.tmpdir(), `tributary-e2e-${port}.yaml`);
-  fs.writeFileSync(
-    configFile,
-    [
-      'app:',
-      `  baseUrl: ${baseUrl}`,
-      'backend:',
-      `  baseUrl: ${baseUrl}`,
-      '  listen:',
-      `    port: ${port}`,
-      '  cors:',
-      `    origin: ${baseUrl}`,
-      '',
-    ].join('\n'),
-  );
-  const log = fs.openSync(path.join(RESULTS, 'e2e-backend.log'), 'w');
-  const backend = spawn(
-    process.execPath,
-    [
-      YARN,
-      'workspace',
-      'backend',
-      'start',
-      '--config',
-      '../../app-config.yaml',
-      '--config',
-      configFile,
-    ],
-    { cwd: ROOT, stdio: ['ignore', log, log], detached: true },
-  );
-  return { baseUrl, backend };
-}
-
-async function guestToken(baseUrl) {
-  const response = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
-    method: 'POST',
-  });
-  const body = await response.json();
-  return body.backstageIdentity.token;
-}
-
-async function catalogCount(baseUrl, token, filter) {
-  const response = await fetch(
-    `${baseUrl}/api/catalog/entities/by-query?filter=${encodeURIComponent(
-      filter,
-    )}&limit=1`,
-    { headers: { Authorization: `Bearer ${token}` } },
-  );
-  return (await response.json()).totalItems;
-}
 
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -112,44 +36,19 @@ async function main() {
     }
   };
 
-  const port = await freePort();
-  const { baseUrl, backend } = await startBackend(port);
+  const { baseUrl, backend } = await startBackend(
+    path.join(RESULTS, 'e2e-backend.log'),
+  );
   let browser;
   try {
     let token;
     await step('backend starts and the demo reaches the catalog', async () => {
-      await waitFor(
-        'backend readiness',
-        async () =>
-          (
-            await fetch(`${baseUrl}/.backstage/health/v1/readiness`)
-          ).ok,
-        240_000,
-      );
-      token = await guestToken(baseUrl);
-      await waitFor(
-        '308 pipelines and 784 datasets in the catalog',
-        async () =>
-          (await catalogCount(
-            baseUrl,
-            token,
-            'kind=component,spec.type=data-pipeline',
-          )) === 308 &&
-          (await catalogCount(baseUrl, token, 'kind=api,spec.type=dataset')) ===
-            784,
-        240_000,
-      );
+      token = await waitForDemo(baseUrl);
     });
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
+      args: CHROMIUM_ARGS,
     });
     const page = await browser.newPage({
       viewport: { width: 1400, height: 1000 },

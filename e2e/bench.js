@@ -1,0 +1,210 @@
+/*
+ * Browser benchmark of the frontend in Debian's Chromium, against the built
+ * app served by the backend on the embedded default:
+ * - the pipelines page: first contentful paint and first table rows after
+ *   navigation, with the demo's 308 pipelines;
+ * - the lineage graph: from the lineage answer (a synthetic one of 200 or
+ *   1,000 nodes, served in place of the backend's) to drawn nodes, and the
+ *   longest main-thread task meanwhile.
+ *
+ *   yarn workspace app build && node e2e/bench.js
+ */
+const os = require('os');
+const path = require('path');
+const { chromium } = require('playwright-core');
+const { CHROMIUM_ARGS, startBackend, waitForDemo } = require('./backend');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const REPEATS = 5;
+const PIPELINE = 'airflow://analytics:royalties_reports.statements_kpis';
+
+const median = values =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const load = () =>
+  os
+    .loadavg()
+    .map(value => value.toFixed(1))
+    .join(' ');
+
+/** A layered DAG of `count` nodes around the root, as the API answers it. */
+function syntheticLineage(count) {
+  const root = `pipeline:${PIPELINE}`;
+  const nodes = [
+    { key: root, kind: 'pipeline', id: PIPELINE, depth: 0, name: 'root' },
+  ];
+  const edges = [];
+  for (let i = 1; i < count; i++) {
+    const kind = i % 2 ? 'dataset' : 'pipeline';
+    const key = `${kind}:synthetic-${i}`;
+    nodes.push({
+      key,
+      kind,
+      id: `synthetic-${i}`,
+      depth: 1 + Math.floor(i / 50),
+      name: `node ${i}`,
+      latestRunState: kind === 'pipeline' ? 'succeeded' : undefined,
+    });
+    const parent = nodes[Math.max(0, i - 1 - ((i * 7919) % 50))].key;
+    edges.push({ from: parent, to: key });
+  }
+  return { root, nodes, edges, omitted: {}, truncated: false };
+}
+
+async function main() {
+  const { baseUrl, backend } = await startBackend(
+    path.join(os.tmpdir(), 'tributary-bench-backend.log'),
+  );
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    await waitForDemo(baseUrl);
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+    });
+    await page.addInitScript(() => {
+      // When the lineage answer arrived, on the page's own clock.
+      const originalFetch = window.fetch;
+      window.fetch = async (...args) => {
+        const response = await originalFetch(...args);
+        const url = args[0] instanceof Request ? args[0].url : String(args[0]);
+        if (url.includes('/v1/lineage')) {
+          window.__lineageAnsweredAt = performance.now();
+        }
+        return response;
+      };
+      window.__longTasks = [];
+      new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) {
+          window.__longTasks.push({
+            start: entry.startTime,
+            duration: entry.duration,
+          });
+        }
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(baseUrl);
+    await page.getByRole('button', { name: /enter/i }).first().click();
+    await page.getByText('Catalog').first().waitFor();
+
+    console.log(`\n== Browser benchmark (Chromium, load average ${load()}) ==`);
+    const paints = [];
+    const tables = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const started = Date.now();
+      await page.goto(`${baseUrl}/pipelines`);
+      await page
+        .locator('table[aria-label="Pipelines"] tbody tr')
+        .first()
+        .waitFor();
+      tables.push(Date.now() - started);
+      paints.push(
+        await page.evaluate(
+          () =>
+            performance
+              .getEntriesByType('paint')
+              .find(entry => entry.name === 'first-contentful-paint')
+              ?.startTime ?? NaN,
+        ),
+      );
+    }
+    const inApp = [];
+    for (let i = 0; i < REPEATS; i++) {
+      await page.goto(`${baseUrl}/catalog`);
+      await page.getByText('Catalog').first().waitFor();
+      const started = Date.now();
+      await page.getByRole('link', { name: 'Pipelines' }).first().click();
+      await page
+        .locator('table[aria-label="Pipelines"] tbody tr')
+        .first()
+        .waitFor();
+      inApp.push(Date.now() - started);
+    }
+    console.log(
+      `pipelines page from the sidebar (in-app navigation): first table rows median ${median(
+        inApp,
+      )} ms (n=${REPEATS}); target <= 1000 ms: ${
+        median(inApp) <= 1000 ? 'OK' : 'MISSED'
+      }`,
+    );
+    console.log(
+      `pipelines page by URL (full page load, 308 pipelines, 50 rows): first contentful paint median ${median(
+        paints,
+      ).toFixed(0)} ms; first table rows after navigation median ${median(
+        tables,
+      )} ms (n=${REPEATS}); target <= 1000 ms: ${
+        median(tables) <= 1000 ? 'OK' : 'MISSED'
+      }`,
+    );
+
+    for (const [count, target] of [
+      [200, 150],
+      [1000, 500],
+    ]) {
+      const durations = [];
+      const longest = [];
+      const body = JSON.stringify(syntheticLineage(count));
+      for (let i = 0; i < REPEATS; i++) {
+        await page.route('**/api/pipelines/v1/lineage?*', route =>
+          route.fulfill({ contentType: 'application/json', body }),
+        );
+        await page.goto(`${baseUrl}/pipelines?q=statements_kpis`);
+        await page
+          .getByRole('link', { name: 'royalties_reports.statements_kpis' })
+          .click();
+        await page.waitForURL(/\/catalog\/default\/component\/[^/]+$/);
+        await page.goto(`${page.url()}/pipeline`);
+        await page.waitForFunction(
+          () => {
+            if (document.querySelectorAll('.react-flow__node').length === 0) {
+              return false;
+            }
+            window.__drawnAt ??= performance.now();
+            return true;
+          },
+          undefined,
+          { polling: 'raf', timeout: 60_000 },
+        );
+        const timing = await page.evaluate(() => ({
+          drawn: window.__drawnAt - window.__lineageAnsweredAt,
+          longest: Math.max(
+            0,
+            ...window.__longTasks
+              .filter(task => task.start >= window.__lineageAnsweredAt)
+              .map(task => task.duration),
+          ),
+        }));
+        durations.push(timing.drawn);
+        longest.push(timing.longest);
+        await page.unroute('**/api/pipelines/v1/lineage?*');
+      }
+      const drawn = await page.evaluate(
+        () => document.querySelectorAll('.react-flow__node').length,
+      );
+      console.log(
+        `lineage of ${count} nodes (${drawn} drawn, the rest grouped): answer to drawn nodes median ${median(
+          durations,
+        ).toFixed(0)} ms (n=${REPEATS}), target <= ${target} ms: ${
+          median(durations) <= target ? 'OK' : 'MISSED'
+        }; longest main-thread task after the answer median ${median(
+          longest,
+        ).toFixed(0)} ms, target <= 50 ms: ${
+          median(longest) <= 50 ? 'OK' : 'MISSED'
+        }`,
+      );
+    }
+  } finally {
+    await browser.close();
+    try {
+      process.kill(-backend.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
