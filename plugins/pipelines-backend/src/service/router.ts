@@ -15,7 +15,11 @@ import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
 import { LineageService } from '../lineage/LineageService';
 import { OwnershipService } from '../ownership/OwnershipService';
 import { createOpenApiRouter, spec } from '../schema/openapi.generated';
-import { PipelinesStore } from '../store/PipelinesStore';
+import {
+  CatalogExportOptions,
+  CatalogExportRows,
+  PipelinesStore,
+} from '../store/PipelinesStore';
 import { parseListPipelinesQuery } from './parseListPipelinesQuery';
 import { parseQuery } from './queryParameters';
 
@@ -210,40 +214,37 @@ export async function createRouter(
     changedSince: { type: 'time' },
   } as const;
 
-  router.get('/v1/catalog/pipelines', async (req, res) => {
-    const query = parseQuery(req.query, exportQuery);
+  /** One page of a catalog export, with the cursor and read time it needs. */
+  async function exportPage<T extends { id: string }>(
+    rawQuery: Record<string, unknown>,
+    list: (options: CatalogExportOptions) => Promise<CatalogExportRows<T>>,
+  ) {
+    const query = parseQuery(rawQuery, exportQuery);
     const readAt = new Date();
-    const limit = query.limit ?? DEFAULT_EXPORT_PAGE_SIZE;
-    const { items, hasMore } = await store.listCatalogPipelines({
+    const { items, hasMore } = await list({
       after: decodeExportCursor(query.after),
-      limit,
+      limit: query.limit ?? DEFAULT_EXPORT_PAGE_SIZE,
       changedSince: query.changedSince,
     });
-    res.json({
+    return {
       items,
       nextCursor: hasMore
         ? encodeExportCursor(items[items.length - 1].id)
         : undefined,
       readAt: readAt.toISOString(),
-    });
+    };
+  }
+
+  router.get('/v1/catalog/pipelines', async (req, res) => {
+    res.json(
+      await exportPage(req.query, page => store.listCatalogPipelines(page)),
+    );
   });
 
   router.get('/v1/catalog/datasets', async (req, res) => {
-    const query = parseQuery(req.query, exportQuery);
-    const readAt = new Date();
-    const limit = query.limit ?? DEFAULT_EXPORT_PAGE_SIZE;
-    const { items, hasMore } = await store.listCatalogDatasets({
-      after: decodeExportCursor(query.after),
-      limit,
-      changedSince: query.changedSince,
-    });
-    res.json({
-      items,
-      nextCursor: hasMore
-        ? encodeExportCursor(items[items.length - 1].id)
-        : undefined,
-      readAt: readAt.toISOString(),
-    });
+    res.json(
+      await exportPage(req.query, page => store.listCatalogDatasets(page)),
+    );
   });
 
   router.get('/v1/ownership/unmapped', async (req, res) => {

@@ -1136,22 +1136,25 @@ export class DatabasePipelinesStore implements PipelinesStore {
     }
     return {
       hasMore: rows.length > options.limit,
-      items: page.map(row => ({
-        id: row.id,
-        source: row.source,
-        namespace: row.namespace,
-        name: row.name,
-        title: row.title ?? undefined,
-        description: row.description ?? undefined,
-        owner: row.owner ?? undefined,
-        sourceOwners: parseJsonArray<string>(row.source_owners),
-        system: row.system ?? undefined,
-        sourceUrl: row.source_url ?? undefined,
-        schedulerUrl: row.scheduler_url ?? undefined,
-        parentPipelineId: row.parent_pipeline_id ?? undefined,
-        inputs: inputs.get(row.id) ?? [],
-        outputs: outputs.get(row.id) ?? [],
-      })),
+      items: page.map(row => {
+        const pipeline = rowToPipeline(row);
+        return {
+          id: pipeline.id,
+          source: pipeline.source,
+          namespace: pipeline.namespace,
+          name: pipeline.name,
+          title: pipeline.title,
+          description: pipeline.description,
+          owner: pipeline.owner,
+          sourceOwners: pipeline.sourceOwners,
+          system: pipeline.system,
+          sourceUrl: pipeline.sourceUrl,
+          schedulerUrl: pipeline.schedulerUrl,
+          parentPipelineId: pipeline.parentPipelineId,
+          inputs: inputs.get(row.id) ?? [],
+          outputs: outputs.get(row.id) ?? [],
+        };
+      }),
     };
   }
 

@@ -15,7 +15,11 @@ import {
 } from '@tributary/plugin-pipelines-common';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
-import { pipelinesApiRef, PipelinesClient } from '../../api';
+import { pipelinesApiRef } from '../../api';
+import {
+  createMswPipelinesClient,
+  PIPELINES_BASE_URL,
+} from '../../__testUtils__/mswPipelinesClient';
 import { DatasetContent } from './DatasetContent';
 
 // The graph has its own tests; here only where the tab centres it matters.
@@ -23,7 +27,7 @@ jest.mock('../LineageGraph', () => ({
   LineageGraph: (p: any) => <div>lineage of {p.root}</div>,
 }));
 
-const BASE = 'http://localhost:7007/api/pipelines/v1';
+const BASE = `${PIPELINES_BASE_URL}/v1`;
 const DATASET_ID = 'bigquery/warehouse.plays';
 const hoursAgo = (hours: number) =>
   new Date(Date.now() - hours * 3_600_000).toISOString();
@@ -31,13 +35,7 @@ const hoursAgo = (hours: number) =>
 const server = setupServer();
 registerMswTestHooks(server);
 
-const pipelinesClient = new PipelinesClient({
-  discoveryApi: {
-    getBaseUrl: async () => 'http://localhost:7007/api/pipelines',
-  },
-  // Looked up per call: msw replaces the global fetch when it starts listening.
-  fetchApi: { fetch: (input, init) => fetch(input, init) },
-});
+const pipelinesClient = createMswPipelinesClient();
 
 function component(name: string, type: string, pipelineId?: string): Entity {
   return {

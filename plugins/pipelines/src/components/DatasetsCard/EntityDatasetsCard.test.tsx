@@ -11,23 +11,21 @@ import userEvent from '@testing-library/user-event';
 import { DatasetDetails } from '@tributary/plugin-pipelines-common';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
-import { pipelinesApiRef, PipelinesClient } from '../../api';
+import { pipelinesApiRef } from '../../api';
+import {
+  createMswPipelinesClient,
+  PIPELINES_BASE_URL,
+} from '../../__testUtils__/mswPipelinesClient';
 import { EntityDatasetsCard } from './EntityDatasetsCard';
 
-const BASE = 'http://localhost:7007/api/pipelines/v1';
+const BASE = `${PIPELINES_BASE_URL}/v1`;
 const hoursAgo = (hours: number) =>
   new Date(Date.now() - hours * 3_600_000).toISOString();
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-const pipelinesClient = new PipelinesClient({
-  discoveryApi: {
-    getBaseUrl: async () => 'http://localhost:7007/api/pipelines',
-  },
-  // Looked up per call: msw replaces the global fetch when it starts listening.
-  fetchApi: { fetch: (input, init) => fetch(input, init) },
-});
+const pipelinesClient = createMswPipelinesClient();
 
 function api(name: string, type: string, datasetId?: string): Entity {
   return {

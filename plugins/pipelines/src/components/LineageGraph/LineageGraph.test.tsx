@@ -9,7 +9,8 @@ import {
 } from '@tributary/plugin-pipelines-common';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
-import { pipelinesApiRef, PipelinesClient } from '../../api';
+import { pipelinesApiRef } from '../../api';
+import { createMswPipelinesClient } from '../../__testUtils__/mswPipelinesClient';
 import { LineageGraph } from './LineageGraph';
 
 // Jest cannot load the worker (import.meta): lay out synchronously.
@@ -109,13 +110,7 @@ function serveLineage(
 const catalogApi = { getEntities: jest.fn() };
 
 async function renderGraph() {
-  const client = new PipelinesClient({
-    discoveryApi: {
-      getBaseUrl: async pluginId => `http://localhost:7007/api/${pluginId}`,
-    },
-    // Looked up on every call, so that msw's patched fetch is the one used.
-    fetchApi: { fetch: (input, init) => fetch(input, init) },
-  });
+  const client = createMswPipelinesClient();
   return renderInTestApp(<LineageGraph root="pipeline:daily" height={500} />, {
     apis: [
       [pipelinesApiRef, client],

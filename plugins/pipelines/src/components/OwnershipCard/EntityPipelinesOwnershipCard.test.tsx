@@ -10,23 +10,21 @@ import userEvent from '@testing-library/user-event';
 import { Pipeline, RunState } from '@tributary/plugin-pipelines-common';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
-import { pipelinesApiRef, PipelinesClient } from '../../api';
+import { pipelinesApiRef } from '../../api';
+import {
+  createMswPipelinesClient,
+  PIPELINES_BASE_URL,
+} from '../../__testUtils__/mswPipelinesClient';
 import { examplePipeline } from '../../__testUtils__/fakePipelinesApi';
 import { EntityPipelinesOwnershipCard } from './EntityPipelinesOwnershipCard';
 
-const BASE = 'http://localhost:7007/api/pipelines/v1';
+const BASE = `${PIPELINES_BASE_URL}/v1`;
 const GROUP_REF = 'group:default/royalties';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-const pipelinesClient = new PipelinesClient({
-  discoveryApi: {
-    getBaseUrl: async () => 'http://localhost:7007/api/pipelines',
-  },
-  // Looked up per call: msw replaces the global fetch when it starts listening.
-  fetchApi: { fetch: (input, init) => fetch(input, init) },
-});
+const pipelinesClient = createMswPipelinesClient();
 
 const group: Entity = {
   apiVersion: 'backstage.io/v1alpha1',

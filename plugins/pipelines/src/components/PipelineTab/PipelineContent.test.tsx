@@ -14,14 +14,18 @@ import {
 } from '@tributary/plugin-pipelines-common';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
-import { pipelinesApiRef, PipelinesClient } from '../../api';
+import { pipelinesApiRef } from '../../api';
+import {
+  createMswPipelinesClient,
+  PIPELINES_BASE_URL,
+} from '../../__testUtils__/mswPipelinesClient';
 import { isPipelineEntity, PipelineContent } from '.';
 
 jest.mock('../LineageGraph', () => ({
   LineageGraph: (p: any) => <div>lineage of {p.root}</div>,
 }));
 
-const BASE_URL = 'http://localhost:7007/api/pipelines';
+const BASE_URL = PIPELINES_BASE_URL;
 const PIPELINE_ID = 'airflow:daily_streams';
 const LONG_ERROR = `Task exited with return code 1: ${'x'.repeat(
   100,
@@ -139,10 +143,7 @@ function pipelineEntity(annotations: Record<string, string>): Entity {
 async function renderTab(
   entity = pipelineEntity({ [ANNOTATION_PIPELINE_ID]: PIPELINE_ID }),
 ) {
-  const client = new PipelinesClient({
-    discoveryApi: { getBaseUrl: async () => BASE_URL },
-    fetchApi: { fetch: (...args) => fetch(...args) },
-  });
+  const client = createMswPipelinesClient();
   await renderInTestApp(
     <EntityProvider entity={entity}>
       <PipelineContent />
