@@ -31,6 +31,15 @@ export interface Config {
         owner: string;
       }>;
     };
+    backfill?: {
+      /**
+       * Entity refs of groups (or users) whose members may start and cancel
+       * any pipeline's backfills, e.g. `[group:default/data-platform-admins]`.
+       * Read by the permission policy of `packages/backend`; owners of a
+       * pipeline's catalog entity may always backfill it.
+       */
+      adminGroups?: string[];
+    };
     events?: {
       /**
        * How long raw OpenLineage events are kept, e.g. `{ days: 14 }` or

@@ -4,7 +4,6 @@ import guestAuthProvider from '@backstage/plugin-auth-backend-module-guest-provi
 import catalogBackend from '@backstage/plugin-catalog-backend';
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import permissionBackend from '@backstage/plugin-permission-backend';
-import allowAllPermissionPolicy from '@backstage/plugin-permission-backend-module-allow-all-policy';
 import searchBackend from '@backstage/plugin-search-backend';
 import searchCatalogCollator from '@backstage/plugin-search-backend-module-catalog';
 import signalsBackend from '@backstage/plugin-signals-backend';
@@ -15,6 +14,7 @@ import flyteProvider from '@tributary/plugin-pipelines-backend-module-flyte';
 import pipelinesDemo from '@tributary/plugin-pipelines-backend-module-demo';
 import luigiProvider from '@tributary/plugin-pipelines-backend-module-luigi';
 import styxProvider from '@tributary/plugin-pipelines-backend-module-styx';
+import { tributaryPermissionPolicyModule } from './permissions/module';
 
 /**
  * Every feature of the Tributary backend. The entry point adds them to a real
@@ -30,8 +30,8 @@ export const backendFeatures = [
   // Emits pipelines as Components and datasets as APIs into the catalog.
   pipelinesCatalogModule,
   permissionBackend,
-  // Allow-all until the backfill permission policy replaces it.
-  allowAllPermissionPolicy,
+  // Everyone reads; owners and admin groups backfill.
+  tributaryPermissionPolicyModule,
   searchBackend,
   searchCatalogCollator,
   notificationsBackend,

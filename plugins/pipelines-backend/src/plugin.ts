@@ -5,10 +5,13 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { pipelinesPermissions } from '@tributary/plugin-pipelines-common';
 import {
   SchedulerProvider,
   schedulerProvidersExtensionPoint,
 } from '@tributary/plugin-pipelines-node';
+import { BackfillService } from './backfills/BackfillService';
 import {
   OwnershipService,
   readOwnerMapping,
@@ -20,7 +23,10 @@ import {
 } from './service/RawEventRetention';
 import { createIngestPath } from './service/createIngestPath';
 import { createRouter } from './service/router';
+import { DatabaseBackfillStore } from './store/DatabaseBackfillStore';
 import { DatabasePipelinesStore } from './store/DatabasePipelinesStore';
+
+const BACKFILLS_TASK_ID = 'pipelines-advance-backfills';
 
 /** Topic of Backstage's events service that carries OpenLineage events. */
 export const OPENLINEAGE_EVENTS_TOPIC = 'openlineage';
@@ -42,6 +48,7 @@ export const pipelinesPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
@@ -49,10 +56,14 @@ export const pipelinesPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        notifications: notificationService,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
       },
       async init({
+        auditor,
         auth,
         catalog,
         config,
@@ -60,10 +71,14 @@ export const pipelinesPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         logger,
+        notifications,
+        permissions,
+        permissionsRegistry,
         scheduler,
         events,
       }) {
         const store = await DatabasePipelinesStore.create({ database });
+        permissionsRegistry.addPermissions(pipelinesPermissions);
         const { lineage, batcher, ingestor } = createIngestPath({
           store,
           config,
@@ -132,12 +147,33 @@ export const pipelinesPlugin = createBackendPlugin({
           logger,
         }).start();
 
+        const backfills = new BackfillService({
+          store,
+          backfills: await DatabaseBackfillStore.create({ database }),
+          providers,
+          permissions,
+          catalog,
+          auth,
+          auditor,
+          notifications,
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: BACKFILLS_TASK_ID,
+          // Global: one replica at a time moves backfills along, so the
+          // concurrency of an orchestrated backfill holds across replicas.
+          frequency: { seconds: 10 },
+          timeout: { minutes: 5 },
+          fn: () => backfills.advance(),
+        });
+
         httpRouter.use(
           await createRouter({
             store,
             ingestor,
             lineage,
             ownership,
+            backfills,
             httpAuth,
             config,
             logger,

@@ -107,6 +107,8 @@ export interface Run {
   errorMessage?: string;
   externalUrl?: string;
   updatedAt: string;
+  /** The backfill that started it, when one did. */
+  backfillId?: string;
 }
 
 /** @public */

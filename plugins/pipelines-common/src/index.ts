@@ -6,3 +6,5 @@
 
 export * from './runStates';
 export * from './api';
+export * from './backfills';
+export * from './permissions';

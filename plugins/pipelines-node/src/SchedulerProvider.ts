@@ -121,6 +121,11 @@ export interface SchedulerProvider {
     pipelineName: string;
     partition: Date;
   }): Promise<{ runId: string }>;
+  /**
+   * Stops a run this provider started, when the scheduler can. A cancelled
+   * orchestrated backfill aborts its runs in flight through it.
+   */
+  abortRun?(options: { runId: string; reason: string }): Promise<void>;
   createBackfill?(request: BackfillRequest): Promise<BackfillStatus>;
   getBackfill?(id: string): Promise<BackfillStatus>;
   cancelBackfill?(id: string): Promise<BackfillStatus>;

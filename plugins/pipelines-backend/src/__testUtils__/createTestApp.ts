@@ -1,7 +1,14 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuditorService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SchedulerProvider } from '@tributary/plugin-pipelines-node';
 import express from 'express';
+import { BackfillService } from '../backfills/BackfillService';
 import { Knex } from 'knex';
 import { OpenLineageValidator } from '../ingest/OpenLineageValidator';
 import {
@@ -10,6 +17,7 @@ import {
 } from '../ownership/OwnershipService';
 import { createIngestPath } from '../service/createIngestPath';
 import { createRouter } from '../service/router';
+import { DatabaseBackfillStore } from '../store/DatabaseBackfillStore';
 import { DatabasePipelinesStore } from '../store/DatabasePipelinesStore';
 import { databaseServiceFor } from './testDatabases';
 
@@ -20,6 +28,13 @@ export async function createTestApp(
   knex: Knex,
   configData: Record<string, any> = {},
   catalogEntities: Entity[] = [],
+  backfillOptions: {
+    providers?: SchedulerProvider[];
+    permissions?: PermissionsService;
+    auditor?: AuditorService;
+    notifications?: NotificationService;
+    clock?: () => Date;
+  } = {},
 ) {
   const logger = mockServices.logger.mock();
   const store = await DatabasePipelinesStore.create({
@@ -33,18 +48,34 @@ export async function createTestApp(
     logger,
     validator: sharedValidator,
   });
+  const catalog = catalogServiceMock({ entities: catalogEntities });
   const ownership = new OwnershipService({
     store,
-    catalog: catalogServiceMock({ entities: catalogEntities }),
+    catalog,
     auth: mockServices.auth(),
     logger,
     mapping: readOwnerMapping(config),
+  });
+  const backfills = new BackfillService({
+    store,
+    backfills: await DatabaseBackfillStore.create({
+      database: databaseServiceFor(knex),
+    }),
+    providers: backfillOptions.providers ?? [],
+    permissions: backfillOptions.permissions ?? mockServices.permissions(),
+    catalog,
+    auth: mockServices.auth(),
+    auditor: backfillOptions.auditor ?? mockServices.auditor.mock(),
+    notifications: backfillOptions.notifications,
+    logger,
+    clock: backfillOptions.clock,
   });
   const router = await createRouter({
     store,
     ingestor,
     lineage,
     ownership,
+    backfills,
     httpAuth: mockServices.httpAuth(),
     config,
     logger,
@@ -55,6 +86,7 @@ export async function createTestApp(
     lineage,
     ingestor,
     ownership,
+    backfills,
     knex,
   };
 }
@@ -69,6 +101,8 @@ const DATA_TABLES = [
   'column_lineage',
   'quality_results',
   'events',
+  'backfills',
+  'backfill_partitions',
 ];
 
 /** Row counts of every table the ingest writes. */

@@ -289,6 +289,14 @@ export const spec = {
           maximum: 30,
         },
       },
+      backfillId: {
+        name: 'backfillId',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+        },
+      },
     },
     responses: {
       BadRequest: {
@@ -350,6 +358,27 @@ export const spec = {
           'application/json': {
             schema: {
               $ref: '#/components/schemas/IngestError',
+            },
+          },
+        },
+      },
+      Conflict: {
+        description:
+          "The request conflicts with the current state, e.g. the pipeline's scheduler cannot backfill, or the idempotency key was used for another request.",
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+      NotAllowed: {
+        description: 'The caller may not do this; the message says who may.',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
             },
           },
         },
@@ -530,6 +559,10 @@ export const spec = {
           updatedAt: {
             type: 'string',
             format: 'date-time',
+          },
+          backfillId: {
+            type: 'string',
+            description: 'The backfill that started the run.',
           },
         },
       },
@@ -1363,6 +1396,343 @@ export const spec = {
           },
         },
       },
+      BackfillPlanRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['start', 'end'],
+        properties: {
+          start: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'First partition (inclusive), aligned to the schedule.',
+          },
+          end: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'End of the range (exclusive), aligned to the schedule.',
+          },
+          onlyFailedOrMissing: {
+            type: 'boolean',
+            description: 'Only partitions that failed or never ran.',
+          },
+          concurrency: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Runs in flight at once; 1 when absent.',
+          },
+          order: {
+            type: 'string',
+            enum: ['oldest', 'newest'],
+          },
+          allowFuture: {
+            type: 'boolean',
+            description: 'Allow partitions that end in the future.',
+          },
+        },
+      },
+      BackfillCreateRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['start', 'end', 'idempotencyKey'],
+        properties: {
+          start: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'First partition (inclusive), aligned to the schedule.',
+          },
+          end: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'End of the range (exclusive), aligned to the schedule.',
+          },
+          onlyFailedOrMissing: {
+            type: 'boolean',
+            description: 'Only partitions that failed or never ran.',
+          },
+          concurrency: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Runs in flight at once; 1 when absent.',
+          },
+          order: {
+            type: 'string',
+            enum: ['oldest', 'newest'],
+          },
+          allowFuture: {
+            type: 'boolean',
+            description: 'Allow partitions that end in the future.',
+          },
+          idempotencyKey: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 128,
+            description:
+              'Chosen by the client; the same key again answers the same backfill.',
+          },
+        },
+      },
+      BackfillPlanPartition: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['partition', 'partitionEnd', 'action', 'reason'],
+        properties: {
+          partition: {
+            type: 'string',
+            format: 'date-time',
+          },
+          partitionEnd: {
+            type: 'string',
+            format: 'date-time',
+          },
+          currentState: {
+            $ref: '#/components/schemas/RunState',
+          },
+          action: {
+            type: 'string',
+            enum: ['run', 'rerun', 'skip'],
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+      },
+      BackfillPlan: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'pipelineId',
+          'start',
+          'end',
+          'concurrency',
+          'order',
+          'onlyFailedOrMissing',
+          'mode',
+          'partitions',
+          'runCount',
+          'skipCount',
+        ],
+        properties: {
+          pipelineId: {
+            type: 'string',
+          },
+          start: {
+            type: 'string',
+            format: 'date-time',
+          },
+          end: {
+            type: 'string',
+            format: 'date-time',
+          },
+          concurrency: {
+            type: 'integer',
+          },
+          order: {
+            type: 'string',
+            enum: ['oldest', 'newest'],
+          },
+          onlyFailedOrMissing: {
+            type: 'boolean',
+          },
+          mode: {
+            type: 'string',
+            enum: ['native', 'orchestrated'],
+          },
+          partitions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/BackfillPlanPartition',
+            },
+          },
+          runCount: {
+            type: 'integer',
+          },
+          skipCount: {
+            type: 'integer',
+          },
+        },
+      },
+      BackfillPartitionStatus: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['partition', 'partitionEnd', 'action', 'state'],
+        properties: {
+          partition: {
+            type: 'string',
+            format: 'date-time',
+          },
+          partitionEnd: {
+            type: 'string',
+            format: 'date-time',
+          },
+          action: {
+            type: 'string',
+            enum: ['run', 'rerun', 'skip'],
+          },
+          state: {
+            type: 'string',
+            enum: [
+              'queued',
+              'running',
+              'succeeded',
+              'failed',
+              'skipped',
+              'cancelled',
+            ],
+          },
+          runId: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+          },
+        },
+      },
+      BackfillProgress: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'total',
+          'queued',
+          'running',
+          'succeeded',
+          'failed',
+          'skipped',
+          'cancelled',
+        ],
+        properties: {
+          total: {
+            type: 'integer',
+            minimum: 0,
+          },
+          queued: {
+            type: 'integer',
+            minimum: 0,
+          },
+          running: {
+            type: 'integer',
+            minimum: 0,
+          },
+          succeeded: {
+            type: 'integer',
+            minimum: 0,
+          },
+          failed: {
+            type: 'integer',
+            minimum: 0,
+          },
+          skipped: {
+            type: 'integer',
+            minimum: 0,
+          },
+          cancelled: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+      Backfill: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'pipelineId',
+          'state',
+          'mode',
+          'requestedBy',
+          'start',
+          'end',
+          'concurrency',
+          'order',
+          'onlyFailedOrMissing',
+          'createdAt',
+          'updatedAt',
+          'progress',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          pipelineId: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
+          },
+          mode: {
+            type: 'string',
+            enum: ['native', 'orchestrated'],
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          start: {
+            type: 'string',
+            format: 'date-time',
+          },
+          end: {
+            type: 'string',
+            format: 'date-time',
+          },
+          concurrency: {
+            type: 'integer',
+          },
+          order: {
+            type: 'string',
+            enum: ['oldest', 'newest'],
+          },
+          onlyFailedOrMissing: {
+            type: 'boolean',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          externalId: {
+            type: 'string',
+          },
+          externalUrl: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+          },
+          progress: {
+            $ref: '#/components/schemas/BackfillProgress',
+          },
+          partitions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/BackfillPartitionStatus',
+            },
+          },
+        },
+      },
+      ListBackfillsResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Backfill',
+            },
+          },
+        },
+      },
     },
   },
   paths: {
@@ -1988,6 +2358,203 @@ export const spec = {
           },
           '413': {
             $ref: '#/components/responses/PayloadTooLarge',
+          },
+        },
+      },
+    },
+    '/v1/pipelines/{id}/backfills/plan': {
+      post: {
+        operationId: 'PlanBackfill',
+        summary:
+          'Dry run: the partitions a backfill of the range would cover and what happens to each.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/pipelineId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/BackfillPlanRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The plan.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/BackfillPlan',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/v1/pipelines/{id}/backfills': {
+      get: {
+        operationId: 'ListBackfills',
+        summary: "The pipeline's backfills, newest first (at most 50).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/pipelineId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Backfills.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListBackfillsResponse',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateBackfill',
+        summary:
+          "Starts a backfill; needs pipelines.backfill.create on the pipeline's catalog entity. The same idempotency key again answers the same backfill.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/pipelineId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/BackfillCreateRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The backfill created earlier with the same key.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Backfill',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'The backfill, started.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Backfill',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '403': {
+            $ref: '#/components/responses/NotAllowed',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/v1/backfills/{backfillId}': {
+      get: {
+        operationId: 'GetBackfill',
+        summary: 'One backfill with the progress of each partition.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/backfillId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The backfill.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Backfill',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/v1/backfills/{backfillId}/cancel': {
+      post: {
+        operationId: 'CancelBackfill',
+        summary:
+          "Cancels a backfill; needs pipelines.backfill.cancel on the pipeline's catalog entity. Runs already started finish unless the scheduler can abort them.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/backfillId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The cancelled backfill.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Backfill',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '403': {
+            $ref: '#/components/responses/NotAllowed',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
           },
         },
       },

@@ -99,6 +99,7 @@ async function createTestRouter() {
     ingestor: {} as any,
     lineage: {} as any,
     ownership: {} as any,
+    backfills: {} as any,
     httpAuth: mockServices.httpAuth(),
     config: mockServices.rootConfig(),
     logger: mockServices.logger.mock(),

@@ -11,6 +11,7 @@ import {
   RUN_STATES,
 } from '@tributary/plugin-pipelines-common';
 import express from 'express';
+import { BackfillCaller, BackfillService } from '../backfills/BackfillService';
 import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
 import { LineageService } from '../lineage/LineageService';
 import { OwnershipService } from '../ownership/OwnershipService';
@@ -73,6 +74,7 @@ export interface RouterOptions {
   ingestor: OpenLineageIngestor;
   lineage: LineageService;
   ownership: OwnershipService;
+  backfills: BackfillService;
   httpAuth: HttpAuthService;
   config: RootConfigService;
   logger: LoggerService;
@@ -81,8 +83,16 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, ingestor, lineage, ownership, httpAuth, config, logger } =
-    options;
+  const {
+    store,
+    ingestor,
+    lineage,
+    ownership,
+    backfills,
+    httpAuth,
+    config,
+    logger,
+  } = options;
   const maxPageSize =
     config.getOptionalNumber('pipelines.api.maxPageSize') ??
     LIST_PIPELINES_MAX_LIMIT;
@@ -353,6 +363,55 @@ export async function createRouter(
     batchParser,
     ingestBatch,
   );
+
+  const backfillBodyParser = express.json({ limit: '64kb' });
+  const callerOf = async (req: express.Request): Promise<BackfillCaller> => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { principal } = credentials;
+    const requestedBy =
+      principal.type === 'user'
+        ? principal.userEntityRef
+        : `service:${principal.subject}`;
+    return { credentials, requestedBy, request: req };
+  };
+
+  router.post(
+    '/v1/pipelines/:id/backfills/plan',
+    backfillBodyParser,
+    async (req, res) => {
+      res.json(await backfills.plan(req.params.id, req.body));
+    },
+  );
+
+  router.post(
+    '/v1/pipelines/:id/backfills',
+    backfillBodyParser,
+    async (req, res) => {
+      const { backfill, created } = await backfills.create(
+        req.params.id,
+        req.body,
+        await callerOf(req),
+      );
+      res.status(created ? 201 : 200).json(backfill);
+    },
+  );
+
+  router.get('/v1/pipelines/:id/backfills', async (req, res) => {
+    parseQuery(req.query, {});
+    res.json({ items: await backfills.list(req.params.id) });
+  });
+
+  router.get('/v1/backfills/:backfillId', async (req, res) => {
+    res.json(await backfills.get(req.params.backfillId));
+  });
+
+  router.post('/v1/backfills/:backfillId/cancel', async (req, res) => {
+    res.json(
+      await backfills.cancel(req.params.backfillId, await callerOf(req)),
+    );
+  });
 
   router.use(MiddlewareFactory.create({ config, logger }).error());
   return router;

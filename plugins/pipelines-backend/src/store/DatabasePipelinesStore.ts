@@ -163,6 +163,8 @@ interface RunRow {
   error_message: string | null;
   external_url: string | null;
   updated_at: DbTime;
+  /** Selected by {@link selectRunsWithBackfill} only. */
+  backfill_id?: string | null;
 }
 
 interface DatasetRow {
@@ -245,7 +247,18 @@ function rowToRun(row: RunRow): Run {
     errorMessage: row.error_message ?? undefined,
     externalUrl: row.external_url ?? undefined,
     updatedAt: toIsoTimestamp(row.updated_at),
+    ...(row.backfill_id ? { backfillId: row.backfill_id } : {}),
   };
+}
+
+/** Run columns plus the backfill that started the run, if any. */
+function selectRunsWithBackfill(db: Knex, query: Knex.QueryBuilder) {
+  return query.select(
+    'runs.*',
+    db.raw(
+      '(select bp.backfill_id from backfill_partitions bp where bp.run_id = runs.id order by bp.backfill_id limit 1) as backfill_id',
+    ),
+  );
 }
 
 function rowToDataset(row: DatasetRow): Dataset {
@@ -856,8 +869,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
     // Counting a pipeline's whole history costs as much as its size: count up
     // to a cap, and say when there are more.
     const [rows, [{ count }]] = await Promise.all([
-      filtered
-        .clone()
+      selectRunsWithBackfill(this.db, filtered.clone())
         .orderBy([
           { column: 'sort_time', order: 'desc' },
           { column: 'id', order: 'desc' },
@@ -883,8 +895,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   async getRun(id: string): Promise<Run | undefined> {
-    const row = await this.db<RunRow>('runs').where({ id }).first();
-    return row ? rowToRun(row) : undefined;
+    const row = await selectRunsWithBackfill(
+      this.db,
+      this.db('runs').where({ id }),
+    ).first();
+    return row ? rowToRun(row as RunRow) : undefined;
   }
 
   async listDatasets(options: ListDatasetsOptions): Promise<Page<Dataset>> {
