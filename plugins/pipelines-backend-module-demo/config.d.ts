@@ -12,6 +12,11 @@ export interface Config {
       seed?: number;
       /** Days of run history generated at start-up. Defaults to 30. */
       historyDays?: number;
+      /**
+       * Runs triggered or backfilled in the simulated scheduler run this many
+       * times faster than its scheduled runs. Defaults to 30.
+       */
+      actionSpeedup?: number;
     };
   };
 }

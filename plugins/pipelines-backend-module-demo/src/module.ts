@@ -10,6 +10,8 @@ import { simulatedPipelineSpecs } from './platform/simulatedPipelines';
 import { SimulatedScheduler } from './simulated/SimulatedScheduler';
 
 const DEFAULT_HISTORY_DAYS = 30;
+/** Demo backfills of minutes-long pipelines end within a minute or so. */
+const DEFAULT_ACTION_SPEEDUP = 30;
 
 /**
  * The embedded default's demo data platform and simulated scheduler. Off
@@ -49,6 +51,9 @@ export const pipelinesModuleDemo = createBackendModule({
             pipelines: simulatedPipelineSpecs(platform),
             seed,
             historyDays,
+            actionSpeedup:
+              config.getOptionalNumber('pipelines.demo.actionSpeedup') ??
+              DEFAULT_ACTION_SPEEDUP,
           }),
         );
 

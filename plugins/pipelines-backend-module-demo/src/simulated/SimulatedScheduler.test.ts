@@ -443,6 +443,25 @@ describe('SimulatedScheduler', () => {
       );
     });
 
+    it('runs backfills actionSpeedup times faster than scheduled runs', async () => {
+      const span = async (actionSpeedup: number) => {
+        setNow(START);
+        const provider = scheduler({ historyDays: 1, actionSpeedup });
+        await provider.createBackfill({ ...DAY_OF_HOURS, concurrency: 24 });
+        const runs = (
+          await runsAt(START.getTime() + 8 * HOUR, provider)
+        ).filter(run => run.id.startsWith('backfill-1/'));
+        expect(runs.map(run => run.state)).not.toContain('running');
+        return (
+          Math.max(...runs.map(run => run.endedAt!.getTime())) - START.getTime()
+        );
+      };
+      const normal = await span(1);
+      const fast = await span(60);
+      expect(normal).toBeGreaterThan(20 * MINUTE);
+      expect(fast).toBeLessThan(normal / 30);
+    });
+
     it('runs partitions in the order asked, never more than concurrency at once', async () => {
       const provider = scheduler({ historyDays: 1 });
       const created = await provider.createBackfill(DAY_OF_HOURS);

@@ -58,6 +58,11 @@ export interface SimulatedSchedulerOptions {
   clock?: () => Date;
   /** Pipelines link to `<uiBaseUrl>/simulated/<name>` when given. */
   uiBaseUrl?: string;
+  /**
+   * Triggered and backfill runs run this many times faster than scheduled
+   * ones, so a demo backfill ends while one watches. 1 when absent.
+   */
+  actionSpeedup?: number;
 }
 
 const CADENCES = {
@@ -232,7 +237,9 @@ export class SimulatedScheduler implements SchedulerProvider {
     this.checkPartition(spec, partition, 'Partition');
     this.checkNotFuture(partition);
     const prefix = `manual-${++this.triggeredCount}/`;
-    const attempts = this.plan(spec, partition, prefix, this.actionTime());
+    const attempts = this.plan(spec, partition, prefix, this.actionTime(), {
+      timeScale: this.actionTimeScale(),
+    });
     this.groups.push({ partitions: [attempts] });
     return { runId: attempts[0].id };
   }
@@ -255,6 +262,7 @@ export class SimulatedScheduler implements SchedulerProvider {
         const attempts = this.plan(spec, partition, `${id}/`, createdAt, {
           slotFreeAt: slotsFreeAt[slot],
           startNotBefore: previousStart,
+          timeScale: this.actionTimeScale(),
         });
         previousStart = attempts[0].startedAt!;
         slotsFreeAt[slot] = attempts[attempts.length - 1].endedAt;
@@ -347,7 +355,11 @@ export class SimulatedScheduler implements SchedulerProvider {
     partition: number,
     idPrefix: string,
     queuedAt: number,
-    slot: { slotFreeAt?: number; startNotBefore?: number } = {},
+    slot: {
+      slotFreeAt?: number;
+      startNotBefore?: number;
+      timeScale?: number;
+    } = {},
   ): PlannedRun[] {
     return planAttempts({
       seed: this.options.seed,
@@ -358,6 +370,10 @@ export class SimulatedScheduler implements SchedulerProvider {
       queuedAt,
       ...slot,
     });
+  }
+
+  private actionTimeScale(): number {
+    return 1 / (this.options.actionSpeedup ?? 1);
   }
 
   /**

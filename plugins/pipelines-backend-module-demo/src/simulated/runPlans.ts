@@ -106,8 +106,11 @@ export function planAttempts(options: {
   slotFreeAt?: number;
   /** The first attempt starts no earlier, so partitions start in the order asked. */
   startNotBefore?: number;
+  /** Lags, durations and retry gaps are multiplied by it; 1 when absent. */
+  timeScale?: number;
 }): PlannedRun[] {
   const { profile, partition } = options;
+  const scale = options.timeScale ?? 1;
   const failing =
     profile.failingSince !== undefined &&
     partition >= profile.failingSince.getTime();
@@ -118,7 +121,9 @@ export function planAttempts(options: {
       partition,
     ).toISOString()}#${attempt}`;
     const random = seededRandom(`${options.seed}|${id}`);
-    const lag = wholeSeconds(random() * MAX_START_LAG_MINUTES * MINUTE_MS);
+    const lag = wholeSeconds(
+      random() * MAX_START_LAG_MINUTES * MINUTE_MS * scale,
+    );
     const startedAt =
       attempt === 1
         ? Math.max(
@@ -126,7 +131,8 @@ export function planAttempts(options: {
             options.startNotBefore ?? queuedAt,
           )
         : queuedAt + lag;
-    const endedAt = startedAt + durationMs(profile.meanDurationMinutes, random);
+    const endedAt =
+      startedAt + durationMs(profile.meanDurationMinutes * scale, random);
     const failed = failing || random() < profile.failureRate;
     const messages = profile.errorMessages;
     runs.push({
@@ -148,7 +154,7 @@ export function planAttempts(options: {
     const gapMinutes =
       RETRY_GAP_MINUTES.min +
       random() * (RETRY_GAP_MINUTES.max - RETRY_GAP_MINUTES.min);
-    queuedAt = endedAt + wholeSeconds(gapMinutes * MINUTE_MS);
+    queuedAt = endedAt + wholeSeconds(gapMinutes * MINUTE_MS * scale);
   }
   return runs;
 }
