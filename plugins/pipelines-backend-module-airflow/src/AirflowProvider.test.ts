@@ -2,7 +2,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   AuthenticationError,
   ConflictError,
+  InputError,
   NotAllowedError,
+  NotFoundError,
 } from '@backstage/errors';
 import { SchedulerRequestError } from '@tributary/plugin-pipelines-node';
 import { AirflowProvider, AirflowProviderOptions } from './AirflowProvider';
@@ -505,6 +507,141 @@ describe('AirflowProvider', () => {
       expect(error).toBeInstanceOf(ConflictError);
       expect(error.message).toBe(
         "Airflow already has a run of DAG 'daily_sales_etl' for logical date 2026-11-20T02:00:00.000Z: DAG Run with id 'manual__2026-11-20T02:00:00+00:00' already exists",
+      );
+    });
+  });
+
+  describe('abortRun', () => {
+    const RUNNING = 'daily_sales_etl/manual__2026-11-28T07:05:12.480391+00:00';
+    const runPath = (runId: string) =>
+      `/api/v2/dags/${runId.replace('/', '/dagRuns/')}`;
+    const calls = () =>
+      airflow.apiRequests().map(r => {
+        const query = r.query.toString();
+        return `${r.method} ${r.path}${query ? `?${query}` : ''}`;
+      });
+    const stateOf = (runId: string) =>
+      airflow.runs.find(r => `${r.dag_id}/${r.dag_run_id}` === runId)?.state;
+
+    it('marks a running DAG run failed, noting the reason', async () => {
+      const logger = mockServices.logger.mock();
+      await expect(
+        provider({ logger }).abortRun({
+          runId: RUNNING,
+          reason: 'Backfill 12 was cancelled',
+        }),
+      ).resolves.toBeUndefined();
+
+      expect(calls()).toEqual([
+        `GET ${runPath(RUNNING)}`,
+        `PATCH ${runPath(RUNNING)}?update_mask=state&update_mask=note`,
+      ]);
+      const patch = airflow.apiRequests()[1];
+      expect(patch.headers['content-type']).toBe('application/json');
+      // DAGRunPatchBody forbids unknown keys
+      expect(patch.body).toEqual({
+        state: 'failed',
+        note: 'Backfill 12 was cancelled',
+      });
+      expect(stateOf(RUNNING)).toBe('failed');
+      expect(logger.info).toHaveBeenCalledWith(
+        `Aborted Airflow DAG run ${RUNNING}: Backfill 12 was cancelled`,
+      );
+    });
+
+    it("aborts a queued run, keeping the run's own note", async () => {
+      const queued = 'daily_sales_etl/backfill__2026-11-02T02:00:00+00:00';
+      airflow.runs[3].note = 'rerun after the orders fix';
+      await provider().abortRun({ runId: queued, reason: 'cancelled' });
+      expect(airflow.apiRequests()[1].body).toEqual({
+        state: 'failed',
+        note: 'rerun after the orders fix\n\ncancelled',
+      });
+      expect(stateOf(queued)).toBe('failed');
+    });
+
+    it('changes only the state when there is no reason to note', async () => {
+      await provider().abortRun({ runId: RUNNING, reason: ' ' });
+      const patch = airflow.apiRequests()[1];
+      expect(patch.query.getAll('update_mask')).toEqual(['state']);
+      expect(patch.body).toEqual({ state: 'failed' });
+      expect(airflow.runs[0].note).toBeNull();
+    });
+
+    it('leaves a run that has already finished as it is', async () => {
+      const succeeded = 'daily_sales_etl/scheduled__2026-11-26T02:00:00+00:00';
+      const failed = 'daily_sales_etl/scheduled__2026-11-27T02:00:00+00:00';
+      const p = provider();
+      await expect(
+        p.abortRun({ runId: succeeded, reason: 'cancelled' }),
+      ).resolves.toBeUndefined();
+      await expect(
+        p.abortRun({ runId: failed, reason: 'cancelled' }),
+      ).resolves.toBeUndefined();
+      // Airflow would mark even a successful run failed: no PATCH.
+      expect(calls()).toEqual([
+        `GET ${runPath(succeeded)}`,
+        `GET ${runPath(failed)}`,
+      ]);
+      expect(stateOf(succeeded)).toBe('success');
+      expect(stateOf(failed)).toBe('failed');
+    });
+
+    it('says so when the DAG run does not exist', async () => {
+      const error = await provider()
+        .abortRun({ runId: 'daily_sales_etl/nope', reason: 'stop' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error.message).toBe(
+        "Airflow has no DAG run 'daily_sales_etl/nope' to abort: The DagRun with dag_id: `daily_sales_etl` and run_id: `nope` was not found",
+      );
+    });
+
+    it('refuses run ids that do not name a DAG run, without a request', async () => {
+      const p = provider();
+      for (const runId of [
+        'daily_sales_etl',
+        '/manual__1',
+        'daily_sales_etl/',
+      ]) {
+        await expect(p.abortRun({ runId, reason: 'stop' })).rejects.toThrow(
+          new InputError(
+            `Airflow run ids are <dag_id>/<dag_run_id>, got '${runId}'`,
+          ),
+        );
+      }
+      expect(airflow.requests).toEqual([]);
+    });
+
+    it('throws naming the run when Airflow fails', async () => {
+      airflow.use(req =>
+        req.method === 'PATCH'
+          ? { status: 500, body: { detail: 'database is locked' } }
+          : undefined,
+      );
+      const error = await provider()
+        .abortRun({ runId: RUNNING, reason: 'stop' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(SchedulerRequestError);
+      expect(error.status).toBe(500);
+      expect(error.message).toMatch(
+        /^Could not abort Airflow DAG run 'daily_sales_etl\/manual__2026-11-28T07:05:12\.480391\+00:00': PATCH http:\/\/127\.0\.0\.1:\d+\/api\/v2\/dags\/daily_sales_etl\/dagRuns\/manual__2026-11-28T07%3A05%3A12\.480391%2B00%3A00\?update_mask=state&update_mask=note answered 500/,
+      );
+      expect(stateOf(RUNNING)).toBe('running');
+    });
+
+    it('keeps the kind of a refusal', async () => {
+      airflow.use(req =>
+        req.method === 'PATCH'
+          ? { status: 403, body: { detail: 'Forbidden' } }
+          : undefined,
+      );
+      const error = await provider()
+        .abortRun({ runId: RUNNING, reason: 'stop' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(NotAllowedError);
+      expect(error.message).toContain(
+        `Could not abort Airflow DAG run '${RUNNING}': PATCH`,
       );
     });
   });

@@ -3,7 +3,13 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   BackfillRequest,
   BackfillStatus,
@@ -50,6 +56,50 @@ const MAX_DAG_PAGES = 1000;
 const TASK_LOOKUP_CONCURRENCY = 4;
 const ERROR_CACHE_SIZE = 10_000;
 const RECOVERABLE_STATES = ['queued', 'running'];
+/** `DAGRunPatchBody.note` is at most this long. */
+const MAX_NOTE_LENGTH = 1000;
+
+/**
+ * The note of an aborted run: the reason, after the run's own note if it has
+ * one. Undefined (leave the note alone) without a reason, or when both do not
+ * fit.
+ */
+function abortNote(
+  existing: string | null | undefined,
+  reason: string,
+): string | undefined {
+  const trimmed = reason.trim();
+  if (!trimmed) return undefined;
+  const note = existing?.trim() ? `${existing.trim()}\n\n${trimmed}` : trimmed;
+  if (note.length <= MAX_NOTE_LENGTH) return note;
+  return existing?.trim() ? undefined : trimmed.slice(0, MAX_NOTE_LENGTH);
+}
+
+/**
+ * Why abortRun failed, naming the run; the error keeps its kind (404 →
+ * NotFoundError, other 4xx → the matching error, else SchedulerRequestError).
+ */
+function abortError(runId: string, error: unknown): Error {
+  if (error instanceof NotFoundError) {
+    return new NotFoundError(
+      `Airflow has no DAG run '${runId}' to abort: ${airflowDetail(error)}`,
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  const message = `Could not abort Airflow DAG run '${runId}': ${reason}`;
+  if (error instanceof SchedulerRequestError) {
+    return new SchedulerRequestError(message, error.status, error.body);
+  }
+  for (const Kind of [
+    InputError,
+    ConflictError,
+    AuthenticationError,
+    NotAllowedError,
+  ]) {
+    if (error instanceof Kind) return new Kind(message);
+  }
+  return new Error(message, { cause: error });
+}
 
 /**
  * Options of one Airflow instance. {@link AirflowProvider.fromConfig} reads
@@ -497,6 +547,48 @@ export class AirflowProvider implements SchedulerProvider {
       }
       throw error;
     }
+  }
+
+  /**
+   * Stops a run: marks the DAG run `<dag_id>/<dag_run_id>` (the run id
+   * triggerRun answers and listRuns reports) failed, which Airflow does by
+   * failing its running task instances and skipping the ones not started,
+   * and adds the reason to the run's note. Only a queued or running run is
+   * touched: Airflow would mark even a successful run failed.
+   */
+  async abortRun(options: { runId: string; reason: string }): Promise<void> {
+    const { runId } = options;
+    const slash = runId.indexOf('/');
+    if (slash <= 0 || slash === runId.length - 1) {
+      throw new InputError(
+        `Airflow run ids are <dag_id>/<dag_run_id>, got '${runId}'`,
+      );
+    }
+    const path = `/api/v2/dags/${encodeURIComponent(
+      runId.slice(0, slash),
+    )}/dagRuns/${encodeURIComponent(runId.slice(slash + 1))}`;
+    try {
+      const run = await this.client.request<AirflowDagRun>(path);
+      if (!RECOVERABLE_STATES.includes(run.state ?? '')) {
+        this.logger.info(
+          `Airflow DAG run ${runId} is ${run.state}; nothing to abort`,
+        );
+        return;
+      }
+      const note = abortNote(run.note, options.reason);
+      // update_mask: without it, older servers also apply the fields left out.
+      await this.client.request<AirflowDagRun>(path, {
+        method: 'PATCH',
+        query: {
+          update_mask: note === undefined ? ['state'] : ['state', 'note'],
+        },
+        body:
+          note === undefined ? { state: 'failed' } : { state: 'failed', note },
+      });
+    } catch (error) {
+      throw abortError(runId, error);
+    }
+    this.logger.info(`Aborted Airflow DAG run ${runId}: ${options.reason}`);
   }
 
   // ---------------------------------------------------------------- backfills

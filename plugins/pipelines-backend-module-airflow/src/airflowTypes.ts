@@ -36,6 +36,7 @@ export interface AirflowDagRun {
   run_after?: string | null;
   run_type?: string | null;
   state?: string | null;
+  note?: string | null;
 }
 
 export interface AirflowDagRunCollection {

@@ -351,12 +351,79 @@ describe('AirflowProvider backfills', () => {
   describe('cancel and pause', () => {
     it('cancels a backfill', async () => {
       const status = await provider().cancelBackfill('7');
-      expect(status).toMatchObject({ id: '7', state: 'cancelled' });
-      const [cancel] = airflow
+      // The recorded answer: paused and completed at once.
+      expect(status).toEqual({
+        id: '7',
+        state: 'cancelled',
+        completed: 4,
+        total: 6,
+        url: `${airflow.url}/dags/daily_sales_etl/backfills`,
+      });
+      const backfillCalls = airflow
         .apiRequests()
-        .filter(r => r.path === '/api/v2/backfills/7/cancel');
-      expect(cancel.method).toBe('PUT');
-      expect(cancel.body).toBeUndefined();
+        .filter(r => r.path.startsWith('/api/v2/backfills'));
+      expect(backfillCalls.map(r => `${r.method} ${r.path}`)).toEqual([
+        'PUT /api/v2/backfills/7/cancel',
+      ]);
+      expect(backfillCalls[0].body).toBeUndefined();
+      expect(backfillCalls[0].headers.authorization).toMatch(/^Bearer /);
+    });
+
+    it('answers a backfill that finished on its own as finished', async () => {
+      // Backfill 5 of the recorded list completed without being paused.
+      airflow.use(req => {
+        if (req.path === '/api/v2/backfills/5/cancel') {
+          return {
+            status: 409,
+            body: { detail: 'Backfill 5 is already completed.' },
+          };
+        }
+        return req.path === '/api/v2/backfills/5'
+          ? { body: fixtures.listBackfills.backfills[0] }
+          : undefined;
+      });
+      await expect(provider().cancelBackfill('5')).resolves.toMatchObject({
+        id: '5',
+        state: 'failed',
+      });
+
+      // None of its runs failed: succeeded, not cancelled.
+      airflow.use(req =>
+        req.path === '/api/v2/dags/daily_sales_etl/dagRuns' &&
+        req.query.getAll('state').join() === 'failed'
+          ? { body: { dag_runs: [], total_entries: 0 } }
+          : undefined,
+      );
+      await expect(provider().cancelBackfill('5')).resolves.toMatchObject({
+        id: '5',
+        state: 'succeeded',
+      });
+      expect(
+        airflow
+          .apiRequests()
+          .filter(r => r.path.startsWith('/api/v2/backfills'))
+          .map(r => `${r.method} ${r.path}`),
+      ).toEqual([
+        'PUT /api/v2/backfills/5/cancel',
+        'GET /api/v2/backfills/5',
+        'PUT /api/v2/backfills/5/cancel',
+        'GET /api/v2/backfills/5',
+      ]);
+    });
+
+    it('says when the backfill to cancel does not exist', async () => {
+      await expect(provider().cancelBackfill('99')).rejects.toThrow(
+        new NotFoundError('Airflow has no backfill 99'),
+      );
+      await expect(provider().cancelBackfill('7/../8')).rejects.toThrow(
+        InputError,
+      );
+      expect(
+        airflow
+          .apiRequests()
+          .filter(r => r.method === 'PUT')
+          .map(r => r.path),
+      ).toEqual(['/api/v2/backfills/99/cancel']);
     });
 
     it('answers the status when the backfill is already completed', async () => {

@@ -1,6 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
-import { ProviderRun } from '@tributary/plugin-pipelines-node';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ProviderRun,
+  SchedulerRequestError,
+} from '@tributary/plugin-pipelines-node';
 import { FakeFlyteServer, readFixture } from './__testUtils__/FakeFlyteServer';
 import { FlyteProviderOptions } from './config';
 import { FlyteProvider } from './FlyteProvider';
@@ -845,6 +849,117 @@ describe('FlyteProvider', () => {
       await expect(provider.terminateExecution('nope', 'stop')).rejects.toThrow(
         /<project>\/<domain>\/<execution name>/,
       );
+    });
+  });
+
+  describe('abortRun', () => {
+    const RUNNING = `${PAIR}/kx2m7q4vh9t1wz6c8bpn`;
+    const executionPath = (runId: string) => `/api/v1/executions/${runId}`;
+    const phaseOf = (name: string) =>
+      fake.executions.get(PAIR)!.find(e => e.id.name === name)!.closure;
+
+    it('terminates the execution with the reason as its abort cause', async () => {
+      const recorded = readFixture('terminate_execution_request.json');
+      await expect(
+        createProvider().abortRun({ runId: RUNNING, reason: recorded.cause }),
+      ).resolves.toBeUndefined();
+
+      expect(fake.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+        `DELETE ${executionPath(RUNNING)}`,
+      ]);
+      const [request] = fake.requests;
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(request.body).toEqual(recorded);
+
+      const runs = byId((await createProvider(ONLY_PAIR).listRuns({})).runs);
+      expect(runs[RUNNING]).toMatchObject({
+        state: 'aborted',
+        sourceState: 'ABORTED',
+        errorMessage: `Aborted by tributary: ${recorded.cause}`,
+      });
+    });
+
+    it('sends a default cause when the reason is blank', async () => {
+      await createProvider().abortRun({ runId: RUNNING, reason: '  ' });
+      expect(fake.requests[0].body.cause).toBe('Terminated by Tributary');
+    });
+
+    it('treats an execution that has already finished as nothing to abort', async () => {
+      const provider = createProvider();
+      const succeeded = `${PAIR}/g4tq8zb2mrw6x1kc9d3v`;
+      const aborted = `${PAIR}/r8vd1n6kq3zx9wt2hm5c`;
+      const abortedBefore = phaseOf('r8vd1n6kq3zx9wt2hm5c');
+
+      await expect(
+        provider.abortRun({ runId: succeeded, reason: 'backfill cancelled' }),
+      ).resolves.toBeUndefined();
+      await expect(
+        provider.abortRun({ runId: aborted, reason: 'backfill cancelled' }),
+      ).resolves.toBeUndefined();
+
+      // FlyteAdmin refuses (FAILED_PRECONDITION), the provider reads the
+      // execution, finds it terminal and leaves it as it is.
+      expect(fake.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+        `DELETE ${executionPath(succeeded)}`,
+        `GET ${executionPath(succeeded)}`,
+        `DELETE ${executionPath(aborted)}`,
+        `GET ${executionPath(aborted)}`,
+      ]);
+      expect(phaseOf('g4tq8zb2mrw6x1kc9d3v')?.phase).toBe('SUCCEEDED');
+      expect(phaseOf('r8vd1n6kq3zx9wt2hm5c')).toEqual(abortedBefore);
+    });
+
+    it('says so when the execution does not exist', async () => {
+      const error = await createProvider()
+        .abortRun({ runId: `${PAIR}/nope`, reason: 'stop' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error.message).toMatch(
+        /^Flyte has no execution 'customer-analytics\/production\/nope' to abort: DELETE .* answered 404/,
+      );
+    });
+
+    it('refuses run ids that do not name an execution, without a request', async () => {
+      const provider = createProvider();
+      for (const runId of ['nope', `${PAIR}/`, `${PAIR}/a/b`]) {
+        await expect(
+          provider.abortRun({ runId, reason: 'stop' }),
+        ).rejects.toThrow(
+          new InputError(
+            `Flyte run ids are <project>/<domain>/<execution name>, got '${runId}'`,
+          ),
+        );
+      }
+      expect(fake.requests).toEqual([]);
+    });
+
+    it('throws naming the run when FlyteAdmin fails', async () => {
+      fake.override = req =>
+        req.method === 'DELETE'
+          ? { status: 500, body: '{"error":"db down","code":13}' }
+          : undefined;
+      const error = await createProvider()
+        .abortRun({ runId: RUNNING, reason: 'stop' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(SchedulerRequestError);
+      expect(error.status).toBe(500);
+      expect(error.message).toMatch(
+        /^Could not abort Flyte execution 'customer-analytics\/production\/kx2m7q4vh9t1wz6c8bpn': DELETE http:\/\/127\.0\.0\.1:\d+\/api\/v1\/executions\/customer-analytics\/production\/kx2m7q4vh9t1wz6c8bpn answered 500/,
+      );
+    });
+
+    it('throws on a refusal of an execution that is still running', async () => {
+      fake.override = req =>
+        req.method === 'DELETE'
+          ? { status: 400, body: '{"error":"invalid cause","code":3}' }
+          : undefined;
+      const error = await createProvider()
+        .abortRun({ runId: RUNNING, reason: 'stop' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(SchedulerRequestError);
+      expect(error.status).toBe(400);
+      expect(error.message).toContain('invalid cause');
+      expect(phaseOf('kx2m7q4vh9t1wz6c8bpn')?.phase).toBe('RUNNING');
     });
   });
 

@@ -61,6 +61,8 @@ const DEFAULT_PARTITION_INPUT = 'styx_parameter';
 const PARTITION_KEY = 'tributary-partition';
 /** triggerRun tries this many names for one launch plan and partition. */
 const MAX_TRIGGER_SEQUENCE = 50;
+/** The abort cause when the caller gives none. */
+const DEFAULT_ABORT_CAUSE = 'Terminated by Tributary';
 
 const RESOURCE_TYPES = [
   'UNSPECIFIED',
@@ -92,8 +94,10 @@ interface LaunchPlanFacts {
  *   The cursor is the largest `updated_at` seen per project/domain.
  * - triggerRun creates an execution of the launch plan's active (else newest)
  *   version with the partition in its kickoff time or partition input.
- * - terminateExecution (not part of the interface) aborts one, for the
- *   backend's orchestrated backfills.
+ * - abortRun terminates an execution (FlyteAdmin's terminate, with the reason
+ *   as the abort cause), for the backend's orchestrated backfills;
+ *   terminateExecution does the same and says whether there was anything to
+ *   abort.
  *
  * @public
  */
@@ -314,12 +318,36 @@ export class FlyteProvider implements SchedulerProvider {
   }
 
   /**
+   * Stops a run: terminates the execution `<project>/<domain>/<name>` (the
+   * run id triggerRun answers and listRuns reports) with the reason as its
+   * abort cause. An execution that has already finished (FlyteAdmin answers
+   * FAILED_PRECONDITION) has nothing to abort, which is not an error.
+   */
+  async abortRun(options: { runId: string; reason: string }): Promise<void> {
+    const { runId } = options;
+    const cause = options.reason.trim() || DEFAULT_ABORT_CAUSE;
+    let result: { runId: string; alreadyTerminal: boolean };
+    try {
+      result = await this.terminateExecution(runId, cause);
+    } catch (error) {
+      throw abortError(runId, error);
+    }
+    if (result.alreadyTerminal) {
+      this.logger?.info(
+        `Flyte execution ${result.runId} has already finished; nothing to abort`,
+      );
+    } else {
+      this.logger?.info(`Aborted Flyte execution ${result.runId}: ${cause}`);
+    }
+  }
+
+  /**
    * Aborts an execution (`DELETE` with a body naming the id and cause). An
    * execution that has already finished is left as it is.
    */
   async terminateExecution(
     runId: string,
-    cause: string = 'Terminated by Tributary',
+    cause: string = DEFAULT_ABORT_CAUSE,
   ): Promise<{ runId: string; alreadyTerminal: boolean }> {
     const localId = runId.startsWith(`${this.id}:`)
       ? runId.slice(this.id.length + 1)
@@ -763,6 +791,27 @@ function findKeyName(
 function findKey<T>(record: Record<string, T>, wanted: string): T | undefined {
   const key = findKeyName(record, wanted);
   return key === undefined ? undefined : record[key];
+}
+
+/**
+ * Why abortRun failed, naming the run: a malformed id stays an InputError, an
+ * unknown execution is a NotFoundError, anything else keeps FlyteAdmin's
+ * status and body.
+ */
+function abortError(runId: string, error: unknown): Error {
+  if (error instanceof InputError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  const message = `Could not abort Flyte execution '${runId}': ${reason}`;
+  if (!(error instanceof SchedulerRequestError)) {
+    return new Error(message, { cause: error });
+  }
+  if (error.status === 404) {
+    return new NotFoundError(
+      `Flyte has no execution '${runId}' to abort: ${reason}`,
+      error,
+    );
+  }
+  return new SchedulerRequestError(message, error.status, error.body);
 }
 
 function errorMessageOf(

@@ -7,9 +7,11 @@ import {
   StyxBackfill,
   StyxBackfillInput,
   StyxBackfillPayload,
+  StyxHaltRequest,
   StyxTriggerRequest,
   StyxTriggerResponse,
   StyxWorkflow,
+  StyxWorkflowId,
   StyxWorkflowInstanceExecutionData,
   StyxWorkflowWithState,
 } from './styxTypes';
@@ -176,11 +178,23 @@ export class StyxClient {
     }
   }
 
-  /** `GET /status/activeStates`: the live state of every active instance. */
+  /**
+   * `GET /status/activeStates`: the live state of every active instance, or
+   * of one workflow's (`?component=&workflow=`).
+   */
   async listActiveStates(options: {
+    workflow?: StyxWorkflowId;
     signal?: AbortSignal;
   }): Promise<StyxActiveStates> {
-    return this.request('/status/activeStates', options);
+    const query = options.workflow
+      ? `?${new URLSearchParams({
+          component: options.workflow.component_id,
+          workflow: options.workflow.id,
+        })}`
+      : '';
+    return this.request(`/status/activeStates${query}`, {
+      signal: options.signal,
+    });
   }
 
   /** `POST /backfills`. */
@@ -199,6 +213,20 @@ export class StyxClient {
    */
   async haltBackfill(id: string): Promise<void> {
     await this.requestMaybeEmpty(`/backfills/${seg(id)}`, { method: 'DELETE' });
+  }
+
+  /**
+   * `POST /scheduler/halt`: halts one workflow instance. The body is the
+   * instance as Styx's model serializes it, `{workflow_id, parameter}`: the
+   * `.apib` shows `{"workflow_instance": "cid/wid/param"}`, but the scheduler
+   * reads the body as a `WorkflowInstance` (as Styx's own client sends it),
+   * and its JSON mapper refuses unknown keys.
+   */
+  async haltInstance(instance: StyxHaltRequest): Promise<void> {
+    await this.requestMaybeEmpty('/scheduler/halt', {
+      method: 'POST',
+      body: instance,
+    });
   }
 
   /** `POST /scheduler/trigger`: an ad-hoc run of one partition. */

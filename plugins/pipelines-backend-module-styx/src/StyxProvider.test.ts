@@ -785,17 +785,47 @@ describe('StyxProvider', () => {
         'backfill-1793502720512-04817',
       );
       expect(styx.requestLines()).toEqual([
+        `GET ${API}/backfills/backfill-1793502720512-04817?status=true`,
         `DELETE ${API}/backfills/backfill-1793502720512-04817`,
         `GET ${API}/backfills/backfill-1793502720512-04817?status=true`,
       ]);
-      expect(styx.requests[0].headers.authorization).toBe('Bearer tok');
-      expect(styx.requests[0].body).toBeUndefined();
+      expect(styx.requests[1].headers.authorization).toBe('Bearer tok');
+      expect(styx.requests[1].body).toBeUndefined();
+      expect(
+        styx.world.backfills['backfill-1793502720512-04817'].backfill.halted,
+      ).toBe(true);
       expect(status).toEqual({
         id: 'backfill-1793502720512-04817',
         state: 'cancelled',
         completed: 2,
         total: 7,
       });
+    });
+
+    it('leaves a backfill whose partitions have all finished as it is', async () => {
+      const payload = styx.world.backfills['backfill-1793502720512-04817'];
+      payload.backfill.all_triggered = true;
+      payload.backfill.next_trigger = payload.backfill.end;
+      for (const partition of payload.statuses!.active_states!) {
+        partition.state = 'DONE';
+      }
+      await expect(
+        provider().cancelBackfill('backfill-1793502720512-04817'),
+      ).resolves.toEqual({
+        id: 'backfill-1793502720512-04817',
+        state: 'succeeded',
+        completed: 7,
+        total: 7,
+      });
+
+      payload.statuses!.active_states![4].state = 'ERROR';
+      await expect(
+        provider().cancelBackfill('backfill-1793502720512-04817'),
+      ).resolves.toMatchObject({ state: 'failed', completed: 7, total: 7 });
+
+      // Halting would only have marked the finished backfill as halted.
+      expect(styx.requests.map(r => r.method)).toEqual(['GET', 'GET']);
+      expect(payload.backfill.halted).toBe(false);
     });
 
     it('says when a backfill does not exist', async () => {
@@ -805,6 +835,135 @@ describe('StyxProvider', () => {
       await expect(
         provider().cancelBackfill('backfill-0-00000'),
       ).rejects.toThrow('404 backfill not found');
+    });
+  });
+
+  describe('abortRun', () => {
+    const RUNNING = 'analytics-pipelines#daily-orders-rollup#2026-10-03';
+    const activeParameters = () =>
+      styx.world.activeStates.map(state => state.workflow_instance.parameter);
+
+    it('halts the workflow instance the run id names', async () => {
+      const logger = mockServices.logger.mock();
+      await expect(
+        provider({ token: 'tok', logger }).abortRun({
+          runId: RUNNING,
+          reason: 'Backfill 12 was cancelled',
+        }),
+      ).resolves.toBeUndefined();
+
+      expect(styx.requestLines()).toEqual([`POST ${API}/scheduler/halt`]);
+      const [halt] = styx.requests;
+      expect(halt.headers.authorization).toBe('Bearer tok');
+      expect(halt.headers['content-type']).toBe('application/json');
+      expect(halt.body).toEqual({
+        workflow_id: {
+          component_id: 'analytics-pipelines',
+          id: 'daily-orders-rollup',
+        },
+        parameter: '2026-10-03',
+      });
+      expect(activeParameters()).toEqual(['2026-10-04']);
+      expect(logger.info).toHaveBeenCalledWith(
+        `Halted Styx workflow instance ${RUNNING}: Backfill 12 was cancelled`,
+      );
+    });
+
+    it('halts the instance triggerRun started', async () => {
+      const p = provider();
+      const { runId } = await p.triggerRun({
+        pipelineName: 'analytics-pipelines/hourly-events-ingest',
+        partition: new Date('2026-11-01T03:00:00Z'),
+      });
+      styx.world.activeStates.push({
+        workflow_instance: {
+          workflow_id: {
+            component_id: 'analytics-pipelines',
+            id: 'hourly-events-ingest',
+          },
+          parameter: '2026-11-01T03',
+        },
+        state: 'QUEUED',
+      });
+      await p.abortRun({ runId, reason: 'stop' });
+      expect(styx.requests[styx.requests.length - 1].body).toEqual({
+        workflow_id: {
+          component_id: 'analytics-pipelines',
+          id: 'hourly-events-ingest',
+        },
+        parameter: '2026-11-01T03',
+      });
+      expect(activeParameters()).toEqual(['2026-10-03', '2026-10-04']);
+    });
+
+    it('treats an instance that is no longer active as nothing to halt', async () => {
+      await expect(
+        provider().abortRun({
+          runId: 'analytics-pipelines#daily-orders-rollup#2026-10-01',
+          reason: 'stop',
+        }),
+      ).resolves.toBeUndefined();
+      // Styx refuses (400); the live states confirm the instance has ended.
+      expect(styx.requestLines()).toEqual([
+        `POST ${API}/scheduler/halt`,
+        `GET ${API}/status/activeStates?component=analytics-pipelines&workflow=daily-orders-rollup`,
+      ]);
+      expect(activeParameters()).toEqual(['2026-10-03', '2026-10-04']);
+    });
+
+    it('accepts a Styx that answers 200 for an instance that is not active', async () => {
+      styx.route('POST', /scheduler\/halt$/, req => ({ body: req.body }));
+      await expect(
+        provider().abortRun({
+          runId: 'analytics-pipelines#daily-orders-rollup#2026-10-01',
+          reason: 'stop',
+        }),
+      ).resolves.toBeUndefined();
+      expect(styx.requestLines()).toEqual([`POST ${API}/scheduler/halt`]);
+    });
+
+    it('throws when Styx refuses to halt an instance that is still active', async () => {
+      styx.route('POST', /scheduler\/halt$/, () => ({
+        status: 400,
+        reason: 'Illegal state transition',
+      }));
+      const error = await provider()
+        .abortRun({ runId: RUNNING, reason: 'stop' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(SchedulerRequestError);
+      expect(error.status).toBe(400);
+      expect(error.message).toMatch(
+        /^Could not halt Styx workflow instance 'analytics-pipelines#daily-orders-rollup#2026-10-03': POST http:\/\/127\.0\.0\.1:\d+\/api\/v3\/scheduler\/halt answered 400 Illegal state transition/,
+      );
+      expect(activeParameters()).toEqual(['2026-10-03', '2026-10-04']);
+    });
+
+    it('throws naming the run on a server error, without asking more', async () => {
+      styx.route('POST', /scheduler\/halt$/, () => ({
+        status: 500,
+        reason: 'Internal Server Error',
+      }));
+      const error = await provider()
+        .abortRun({ runId: RUNNING, reason: 'stop' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(SchedulerRequestError);
+      expect(error.status).toBe(500);
+      expect(error.message).toContain(
+        `Could not halt Styx workflow instance '${RUNNING}'`,
+      );
+      expect(styx.requestLines()).toEqual([`POST ${API}/scheduler/halt`]);
+    });
+
+    it('refuses run ids that do not name a workflow instance', async () => {
+      const p = provider();
+      for (const runId of ['nope', 'a#b', 'a#b#', '#b#c']) {
+        await expect(p.abortRun({ runId, reason: 'stop' })).rejects.toThrow(
+          new InputError(
+            `Styx run ids are <component>#<workflow>#<parameter>, got '${runId}'`,
+          ),
+        );
+      }
+      expect(styx.requests).toEqual([]);
     });
   });
 

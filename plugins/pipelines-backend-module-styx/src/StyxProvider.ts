@@ -38,6 +38,7 @@ import { StyxClient } from './StyxClient';
 import {
   StyxWorkflow,
   StyxWorkflowConfiguration,
+  StyxWorkflowId,
   StyxWorkflowState,
 } from './styxTypes';
 
@@ -546,9 +547,98 @@ export class StyxProvider implements SchedulerProvider {
     );
   }
 
-  /** Halts the backfill and its active instances. */
+  /**
+   * Halts the backfill and its active instances. A backfill whose partitions
+   * have all finished is answered as it is: Styx would still mark it halted,
+   * turning a succeeded or failed backfill into a cancelled one.
+   */
   async cancelBackfill(id: string): Promise<BackfillStatus> {
+    const current = await this.getBackfill(id);
+    if (current.state === 'succeeded' || current.state === 'failed') {
+      return current;
+    }
     await asUserErrors(() => this.client.haltBackfill(id));
     return this.getBackfill(id);
   }
+
+  /**
+   * Stops a run: halts the workflow instance `<component>#<workflow>#<parameter>`
+   * (the run id triggerRun answers and listRuns reports). Styx keeps no reason
+   * with a halt, so the reason goes to the log. An instance that is no longer
+   * active has nothing to halt, which is not an error.
+   */
+  async abortRun(options: { runId: string; reason: string }): Promise<void> {
+    const { runId, reason } = options;
+    const key = splitInstanceKey(runId);
+    if (!key?.parameter) {
+      throw new InputError(
+        `Styx run ids are <component>#<workflow>#<parameter>, got '${runId}'`,
+      );
+    }
+    let halted: boolean;
+    try {
+      halted = await this.haltIfActive(
+        { component_id: key.componentId, id: key.workflowId },
+        key.parameter,
+      );
+    } catch (error) {
+      throw haltError(runId, error);
+    }
+    this.options.logger.info(
+      halted
+        ? `Halted Styx workflow instance ${runId}: ${reason}`
+        : `Styx workflow instance ${runId} is not active; nothing to halt`,
+    );
+  }
+
+  /**
+   * `POST /scheduler/halt`. Styx refuses to halt an instance that is not
+   * active with a 400 ("Received event for unknown workflow instance"; newer
+   * versions answer 200): false when the live states confirm it is not.
+   */
+  private async haltIfActive(
+    workflow: StyxWorkflowId,
+    parameter: string,
+  ): Promise<boolean> {
+    try {
+      await this.client.haltInstance({ workflow_id: workflow, parameter });
+      return true;
+    } catch (error) {
+      if (!(error instanceof SchedulerRequestError) || error.status !== 400) {
+        throw error;
+      }
+      const { active_states: states } = await this.client.listActiveStates({
+        workflow,
+      });
+      const active = (states ?? []).some(state => {
+        const id = workflowIdOf(state.workflow_instance);
+        return (
+          id?.component_id === workflow.component_id &&
+          id?.id === workflow.id &&
+          state.workflow_instance.parameter === parameter
+        );
+      });
+      if (active) throw error;
+      return false;
+    }
+  }
+}
+
+/**
+ * Why abortRun failed, naming the run; Styx's status and reason phrase are
+ * kept (a 404 becomes a NotFoundError).
+ */
+function haltError(runId: string, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (error instanceof SchedulerRequestError && error.status === 404) {
+    return new NotFoundError(
+      `Styx has no workflow instance '${runId}' to halt: ${reason}`,
+      error,
+    );
+  }
+  const message = `Could not halt Styx workflow instance '${runId}': ${reason}`;
+  if (error instanceof SchedulerRequestError) {
+    return new SchedulerRequestError(message, error.status, error.body);
+  }
+  return new Error(message, { cause: error });
 }

@@ -172,6 +172,12 @@ export interface StyxTriggerRequest {
   parameter: string;
 }
 
+/** The body of `POST /scheduler/halt`: a `WorkflowInstance`. */
+export interface StyxHaltRequest {
+  workflow_id: StyxWorkflowId;
+  parameter: string;
+}
+
 export interface StyxTriggerResponse {
   workflow_id?: StyxWorkflowId | null;
   parameter?: string | null;

@@ -7,6 +7,7 @@ import listBackfills from '../__fixtures__/list_backfills.response.json';
 import postBackfill from '../__fixtures__/post_backfill.response.json';
 import dryRun from '../__fixtures__/post_backfill_dry_run.response.json';
 import cancelBackfill from '../__fixtures__/cancel_backfill.response.json';
+import { AirflowDagRun } from '../airflowTypes';
 import notAuthenticated from '../__fixtures__/error_401.response.json';
 
 export const fixtures = {
@@ -57,6 +58,11 @@ export interface FakeAirflow {
   use(handler: FakeHandler): void;
   /** Tokens the fake accepts; `/auth/token` adds the ones it issues. */
   validTokens: Set<string>;
+  /**
+   * The DAG runs `GET`/`PATCH .../dagRuns/{dag_run_id}` read and change: a
+   * copy of the recorded ones.
+   */
+  runs: AirflowDagRun[];
   close(): Promise<void>;
 }
 
@@ -71,6 +77,60 @@ export async function startFakeAirflow(
   const handlers: FakeHandler[] = [];
   const validTokens = new Set<string>();
   let issued = 0;
+  const runs: FakeAirflow['runs'] = structuredClone(dagRuns.dag_runs);
+
+  /** `PATCH .../dagRuns/{id}` as Airflow's route does it (DAGRunPatchBody). */
+  const patchRun = (
+    run: FakeAirflow['runs'][number],
+    req: RecordedRequest,
+  ): FakeResponse => {
+    const body = req.body ?? {};
+    const extra = Object.keys(body).filter(k => k !== 'state' && k !== 'note');
+    if (extra.length > 0) {
+      return {
+        status: 422,
+        body: {
+          detail: extra.map(key => ({
+            type: 'extra_forbidden',
+            loc: ['body', key],
+            msg: 'Extra inputs are not permitted',
+            input: body[key],
+          })),
+        },
+      };
+    }
+    if (
+      'state' in body &&
+      !['queued', 'success', 'failed'].includes(body.state)
+    ) {
+      return {
+        status: 422,
+        body: {
+          detail: [
+            {
+              type: 'enum',
+              loc: ['body', 'state'],
+              msg: "Input should be 'queued', 'success' or 'failed'",
+              input: body.state,
+            },
+          ],
+        },
+      };
+    }
+    const mask = req.query.getAll('update_mask');
+    const fields = Object.keys(body).filter(
+      key => mask.length === 0 || mask.includes(key),
+    );
+    for (const field of fields) {
+      if (field === 'state') {
+        run.state = body.state;
+        if (body.state !== 'queued') run.end_date = '2026-11-28T07:21:00Z';
+      } else {
+        run.note = body.note;
+      }
+    }
+    return { body: run };
+  };
 
   const defaults: FakeHandler = req => {
     if (req.method === 'POST' && req.path === '/auth/token') {
@@ -108,6 +168,22 @@ export async function startFakeAirflow(
         '/api/v2/dags/daily_sales_etl/dagRuns/scheduled__2026-11-27T02:00:00+00:00/taskInstances'
     ) {
       return { body: failedTasks };
+    }
+    const runPath = /^\/api\/v2\/dags\/([^/]+)\/dagRuns\/([^/]+)$/.exec(
+      req.path,
+    );
+    if (runPath && (req.method === 'GET' || req.method === 'PATCH')) {
+      const [, dagId, runId] = runPath;
+      const run = runs.find(r => r.dag_id === dagId && r.dag_run_id === runId);
+      if (!run) {
+        return {
+          status: 404,
+          body: {
+            detail: `The DagRun with dag_id: \`${dagId}\` and run_id: \`${runId}\` was not found`,
+          },
+        };
+      }
+      return req.method === 'GET' ? { body: run } : patchRun(run, req);
     }
     if (req.method === 'GET' && req.path === '/api/v2/backfills') {
       return { body: listBackfills };
@@ -182,6 +258,7 @@ export async function startFakeAirflow(
     tokenRequests: () => requests.filter(r => r.path === '/auth/token'),
     use: handler => handlers.push(handler),
     validTokens,
+    runs,
     close: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections();

@@ -282,7 +282,7 @@ export class FakeFlyteServer {
       abort_metadata: { cause: req.body.cause, principal: 'tributary' },
       updated_at: this.now,
     };
-    return json({});
+    return json(readFixture('terminate_execution_response.json'));
   }
 
   private token(req: RecordedRequest): { status?: number; body?: string } {

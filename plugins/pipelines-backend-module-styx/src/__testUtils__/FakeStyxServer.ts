@@ -181,6 +181,7 @@ export class FakeStyxServer {
     handler: Handler;
   }> = [];
   private readonly server: Server;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(public world: StyxWorld) {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -209,6 +210,9 @@ export class FakeStyxServer {
   }
 
   async close(): Promise<void> {
+    // A delayed answer nobody waits for any more must not keep Jest alive.
+    this.timers.forEach(timer => clearTimeout(timer));
+    this.timers.clear();
     this.server.closeAllConnections();
     await new Promise(resolve => this.server.close(resolve));
   }
@@ -252,8 +256,15 @@ export class FakeStyxServer {
           res.end();
         }
       };
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
-      else send();
+      if (answer.delayMs) {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          send();
+        }, answer.delayMs);
+        this.timers.add(timer);
+      } else {
+        send();
+      }
     });
   }
 
@@ -310,9 +321,47 @@ export class FakeStyxServer {
           : { status: 404, reason: 'workflow instance not found' };
       },
     );
-    this.route('GET', new RegExp(`^${api}/status/activeStates$`), () => ({
-      body: { active_states: w().activeStates },
+    this.route('GET', new RegExp(`^${api}/status/activeStates$`), req => ({
+      body: {
+        active_states: w().activeStates.filter(state => {
+          const id = state.workflow_instance.workflow_id;
+          return (
+            (!req.query.component ||
+              id?.component_id === req.query.component) &&
+            (!req.query.workflow || id?.id === req.query.workflow)
+          );
+        }),
+      },
     }));
+    // Styx reads the body as a WorkflowInstance; unknown keys fail parsing.
+    this.route('POST', new RegExp(`^${api}/scheduler/halt$`), req => {
+      const body = req.body as any;
+      const keys = Object.keys(body ?? {})
+        .sort()
+        .join(',');
+      if (
+        keys !== 'parameter,workflow_id' ||
+        typeof body.workflow_id?.component_id !== 'string' ||
+        typeof body.workflow_id?.id !== 'string'
+      ) {
+        return { status: 400, reason: 'Payload parsing failed' };
+      }
+      const index = w().activeStates.findIndex(
+        state =>
+          state.workflow_instance.workflow_id?.component_id ===
+            body.workflow_id.component_id &&
+          state.workflow_instance.workflow_id?.id === body.workflow_id.id &&
+          state.workflow_instance.parameter === body.parameter,
+      );
+      if (index < 0) {
+        return {
+          status: 400,
+          reason: `Received event for unknown workflow instance: halt{${body.workflow_id.component_id}#${body.workflow_id.id}#${body.parameter}}`,
+        };
+      }
+      w().activeStates.splice(index, 1);
+      return { body };
+    });
     this.route(
       'GET',
       new RegExp(`^${api}/backfills/([^/]+)$`),
