@@ -141,6 +141,120 @@ async function main() {
         .waitFor();
       await shot('4-service');
     });
+
+    // Backfills: the guest is in data-platform, which owns the first
+    // pipeline and not the second.
+    const ownedPipeline = 'simulated:demo:data_platform.export_sessions';
+    const foreignPipeline = 'simulated:demo:royalties.export_statements';
+    const pipelineTab = pipelineId =>
+      page.evaluate(
+        async ({ base, bearer, id }) => {
+          const response = await fetch(
+            `${base}/api/catalog/entities/by-query?filter=${encodeURIComponent(
+              `kind=component,metadata.annotations.tributary.dev/pipeline-id=${id}`,
+            )}`,
+            { headers: { Authorization: `Bearer ${bearer}` } },
+          );
+          const entity = (await response.json()).items[0];
+          return `/catalog/default/component/${entity.metadata.name}/pipeline`;
+        },
+        { base: baseUrl, bearer: token, id: pipelineId },
+      );
+
+    await step(
+      'as an owner, backfills 5 partitions and watches them complete',
+      async () => {
+        await page.goto(`${baseUrl}${await pipelineTab(ownedPipeline)}`);
+        await page
+          .getByRole('button', { name: 'Backfill', exact: true })
+          .click();
+        const dialog = page.getByRole('dialog');
+        // Five hourly partitions of yesterday, long finished.
+        const hour = 3600_000;
+        const start = new Date(
+          Math.floor(Date.now() / hour) * hour - 30 * hour,
+        );
+        const local = date => date.toISOString().slice(0, 16);
+        await dialog.getByLabel('First partition').fill(local(start));
+        await dialog
+          .getByLabel('End (exclusive)')
+          .fill(local(new Date(start.getTime() + 5 * hour)));
+        await dialog.getByLabel('Concurrency').fill('5');
+        await dialog.getByText('5 partitions will run, 0 skipped').waitFor();
+        await dialog
+          .getByRole('table', { name: 'Backfill plan' })
+          .locator('tbody tr')
+          .nth(4)
+          .waitFor();
+        await shot('5-backfill-plan');
+        await dialog.getByRole('button', { name: 'Start backfill' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        const backfills = page.getByRole('table', { name: 'Backfills' });
+        await backfills
+          .getByText(/\/5 done/)
+          .first()
+          .waitFor();
+        await backfills
+          .getByText('5/5 done', { exact: true })
+          .first()
+          .waitFor({ timeout: 180_000 });
+        await shot('6-backfill-done');
+      },
+    );
+
+    await step(
+      'as a non-owner, sees the Backfill button disabled with the reason',
+      async () => {
+        await page.goto(`${baseUrl}${await pipelineTab(foreignPipeline)}`);
+        const button = page.getByRole('button', {
+          name: 'Backfill',
+          exact: true,
+        });
+        await button.waitFor();
+        await waitFor('the button disabled', () => button.isDisabled(), 30_000);
+        await page
+          .getByText(/Only the owners of this pipeline .* and admins can/)
+          .first()
+          .waitFor();
+        await shot('7-backfill-denied');
+      },
+    );
+
+    await step(
+      'the API answers 403 to a hand-made backfill of it',
+      async () => {
+        const answer = await page.evaluate(
+          async ({ base, bearer, id }) => {
+            const response = await fetch(
+              `${base}/api/pipelines/v1/pipelines/${encodeURIComponent(
+                id,
+              )}/backfills`,
+              {
+                method: 'POST',
+                headers: {
+                  Authorization: `Bearer ${bearer}`,
+                  'Content-Type': 'application/json',
+                },
+                body: JSON.stringify({
+                  start: '2026-11-01T00:00:00Z',
+                  end: '2026-11-01T02:00:00Z',
+                  idempotencyKey: 'hand-made',
+                }),
+              },
+            );
+            return { status: response.status, body: await response.json() };
+          },
+          { base: baseUrl, bearer: token, id: foreignPipeline },
+        );
+        if (answer.status !== 403) {
+          throw new Error(
+            `Expected 403, got ${answer.status}: ${JSON.stringify(
+              answer.body,
+            )}`,
+          );
+        }
+      },
+    );
   } catch {
     // Recorded by the failing step; the remaining steps did not run.
   } finally {

@@ -42,6 +42,11 @@ export function fakePipelinesApi(pipelines: Pipeline[]): PipelinesApi & {
     listColumnLineage: unused('listColumnLineage'),
     listQualityResults: unused('listQualityResults'),
     getLineage: unused('getLineage'),
+    planBackfill: unused('planBackfill'),
+    createBackfill: unused('createBackfill'),
+    listBackfills: unused('listBackfills'),
+    getBackfill: unused('getBackfill'),
+    cancelBackfill: unused('cancelBackfill'),
     listPipelines: jest.fn(async (query: ListPipelinesQuery = {}) => {
       const offset = query.offset ?? 0;
       const limit = query.limit ?? 50;

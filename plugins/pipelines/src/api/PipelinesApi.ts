@@ -1,10 +1,15 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  Backfill,
+  BackfillCreateRequest,
+  BackfillPlan,
+  BackfillPlanRequest,
   ColumnLineageEntry,
   DatasetDetails,
   LineageDirection,
   LineageResponse,
   ListPipelinesQuery,
+  ListBackfillsResponse,
   ListPipelinesResponse,
   ListRunsResponse,
   ListSourcesResponse,
@@ -59,6 +64,21 @@ export interface PipelinesApi {
     limit?: number,
   ): Promise<{ items: QualityResult[] }>;
   getLineage(query: LineageQuery): Promise<LineageResponse>;
+  /** What a backfill of the range would do, partition by partition; changes nothing. */
+  planBackfill(
+    pipelineId: string,
+    request: BackfillPlanRequest,
+  ): Promise<BackfillPlan>;
+  /** Starts a backfill; the same `idempotencyKey` again answers the same one. */
+  createBackfill(
+    pipelineId: string,
+    request: BackfillCreateRequest,
+  ): Promise<Backfill>;
+  /** The pipeline's backfills, newest first. */
+  listBackfills(pipelineId: string): Promise<ListBackfillsResponse>;
+  /** One backfill with the state of each of its partitions. */
+  getBackfill(backfillId: string): Promise<Backfill>;
+  cancelBackfill(backfillId: string): Promise<Backfill>;
 }
 
 /** @public */

@@ -87,3 +87,94 @@ describe('PipelinesClient', () => {
     ]);
   });
 });
+
+describe('PipelinesClient backfills', () => {
+  function recordingClient(status = 200, body: unknown = {}) {
+    const fetch = jest.fn(
+      async (_input: RequestInfo | URL, _init?: RequestInit) =>
+        new Response(JSON.stringify(body), {
+          status,
+          headers: { 'Content-Type': 'application/json' },
+        }),
+    );
+    const client = new PipelinesClient({
+      discoveryApi: {
+        getBaseUrl: async pluginId => `http://backend.test/api/${pluginId}`,
+      },
+      fetchApi: { fetch },
+    });
+    return { client, fetch };
+  }
+
+  it('posts plans, creates and cancels as JSON to the encoded paths', async () => {
+    const { client, fetch } = recordingClient();
+    const request = {
+      start: '2026-11-01T00:00:00.000Z',
+      end: '2026-11-03T00:00:00.000Z',
+      onlyFailedOrMissing: true,
+    };
+    await client.planBackfill('airflow:daily/streams', request);
+    await client.createBackfill('airflow:daily/streams', {
+      ...request,
+      idempotencyKey: 'key-1',
+    });
+    await client.listBackfills('airflow:daily/streams');
+    await client.getBackfill('bf 1');
+    await client.cancelBackfill('bf 1');
+
+    const calls = fetch.mock.calls.map(([url, init]) => [
+      url,
+      init?.method ?? 'GET',
+      init?.body ? JSON.parse(String(init.body)) : undefined,
+    ]);
+    expect(calls).toEqual([
+      [
+        'http://backend.test/api/pipelines/v1/pipelines/airflow%3Adaily%2Fstreams/backfills/plan',
+        'POST',
+        request,
+      ],
+      [
+        'http://backend.test/api/pipelines/v1/pipelines/airflow%3Adaily%2Fstreams/backfills',
+        'POST',
+        { ...request, idempotencyKey: 'key-1' },
+      ],
+      [
+        'http://backend.test/api/pipelines/v1/pipelines/airflow%3Adaily%2Fstreams/backfills',
+        'GET',
+        undefined,
+      ],
+      [
+        'http://backend.test/api/pipelines/v1/backfills/bf%201',
+        'GET',
+        undefined,
+      ],
+      [
+        'http://backend.test/api/pipelines/v1/backfills/bf%201/cancel',
+        'POST',
+        {},
+      ],
+    ]);
+    expect(fetch.mock.calls[0][1]?.headers).toEqual({
+      'Content-Type': 'application/json',
+    });
+  });
+
+  it("throws the backend's conflict with its message", async () => {
+    const { client } = recordingClient(409, {
+      error: {
+        name: 'ConflictError',
+        message: 'Luigi cannot backfill: it has no scheduler API',
+      },
+      response: { statusCode: 409 },
+    });
+
+    const error = await client
+      .planBackfill('luigi:x', { start: 'a', end: 'b' })
+      .catch(e => e);
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.name).toBe('ConflictError');
+    expect(error.cause.message).toBe(
+      'Luigi cannot backfill: it has no scheduler API',
+    );
+  });
+});

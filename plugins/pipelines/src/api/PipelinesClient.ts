@@ -1,10 +1,15 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  Backfill,
+  BackfillCreateRequest,
+  BackfillPlan,
+  BackfillPlanRequest,
   ColumnLineageEntry,
   DatasetDetails,
   LineageResponse,
   ListPipelinesQuery,
+  ListBackfillsResponse,
   ListPipelinesResponse,
   ListRunsResponse,
   ListSourcesResponse,
@@ -99,9 +104,53 @@ export class PipelinesClient implements PipelinesApi {
     return this.get(`/v1/lineage${queryString({ ...query })}`);
   }
 
-  private async get<T>(path: string): Promise<T> {
+  planBackfill(
+    pipelineId: string,
+    request: BackfillPlanRequest,
+  ): Promise<BackfillPlan> {
+    return this.post(
+      `/v1/pipelines/${segment(pipelineId)}/backfills/plan`,
+      request,
+    );
+  }
+
+  createBackfill(
+    pipelineId: string,
+    request: BackfillCreateRequest,
+  ): Promise<Backfill> {
+    return this.post(`/v1/pipelines/${segment(pipelineId)}/backfills`, request);
+  }
+
+  listBackfills(pipelineId: string): Promise<ListBackfillsResponse> {
+    return this.get(`/v1/pipelines/${segment(pipelineId)}/backfills`);
+  }
+
+  getBackfill(backfillId: string): Promise<Backfill> {
+    return this.get(`/v1/backfills/${segment(backfillId)}`);
+  }
+
+  cancelBackfill(backfillId: string): Promise<Backfill> {
+    return this.post(`/v1/backfills/${segment(backfillId)}/cancel`);
+  }
+
+  private get<T>(path: string): Promise<T> {
+    return this.request(path);
+  }
+
+  private post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
+  }
+
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('pipelines');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const url = `${baseUrl}${path}`;
+    const response = await (init
+      ? this.fetchApi.fetch(url, init)
+      : this.fetchApi.fetch(url));
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

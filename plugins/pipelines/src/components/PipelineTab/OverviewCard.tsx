@@ -68,6 +68,8 @@ export function OverviewCard(props: {
   pipeline?: Pipeline;
   error?: Error;
   onRetry: () => void;
+  /** Actions on the pipeline, under its fields. */
+  actions?: ReactNode;
 }) {
   const { pipeline, error } = props;
   const stale = pipeline?.stale && (
@@ -119,6 +121,7 @@ export function OverviewCard(props: {
       action={stale}
     >
       {body}
+      {props.actions && <Box mt={2}>{props.actions}</Box>}
     </InfoCard>
   );
 }

@@ -9,6 +9,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   ANNOTATION_PIPELINE_ID,
+  Backfill,
+  BackfillPlan,
   Pipeline,
   Run,
 } from '@tributary/plugin-pipelines-common';
@@ -19,6 +21,7 @@ import {
   createMswPipelinesClient,
   PIPELINES_BASE_URL,
 } from '../../__testUtils__/mswPipelinesClient';
+import { mockPermissions } from '../../__testUtils__/permissions';
 import { isPipelineEntity, PipelineContent } from '.';
 
 jest.mock('../LineageGraph', () => ({
@@ -89,13 +92,52 @@ jest.setTimeout(30_000);
 const server = setupServer();
 registerMswTestHooks(server);
 
-/** Serves the pipeline and its runs like the backend; records run queries. */
+const newBackfill: Backfill = {
+  id: 'bf-new',
+  pipelineId: PIPELINE_ID,
+  state: 'queued',
+  mode: 'native',
+  requestedBy: 'user:default/ada',
+  start: '2026-11-20T00:00:00.000Z',
+  end: '2026-11-25T00:00:00.000Z',
+  concurrency: 1,
+  order: 'oldest',
+  onlyFailedOrMissing: false,
+  createdAt: '2026-11-25T08:00:00.000Z',
+  updatedAt: '2026-11-25T08:00:00.000Z',
+  progress: {
+    total: 5,
+    queued: 5,
+    running: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+  },
+};
+
+/**
+ * Serves the pipeline, its runs and its backfills like the backend; records
+ * run queries. Each list of backfills answers one request, the last repeats.
+ */
 function serveBackend(
-  options: { failPipelineOnce?: boolean; runs?: Run[] } = {},
+  options: {
+    failPipelineOnce?: boolean;
+    runs?: Run[];
+    backfills?: Backfill[][];
+  } = {},
 ) {
   const runQueries: URLSearchParams[] = [];
   let failPipeline = options.failPipelineOnce ?? false;
+  const backfillLists = options.backfills ?? [[]];
+  let backfillCalls = 0;
   server.use(
+    rest.get(`${BASE_URL}/v1/pipelines/:id/backfills`, (_req, res, ctx) => {
+      const items =
+        backfillLists[Math.min(backfillCalls, backfillLists.length - 1)];
+      backfillCalls += 1;
+      return res(ctx.json({ items }));
+    }),
     rest.get(`${BASE_URL}/v1/pipelines/:id`, (_req, res, ctx) => {
       if (failPipeline) {
         failPipeline = false;
@@ -149,7 +191,7 @@ async function renderTab(
       <PipelineContent />
     </EntityProvider>,
     {
-      apis: [[pipelinesApiRef, client]],
+      apis: [[pipelinesApiRef, client], mockPermissions(() => true)],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
@@ -280,6 +322,7 @@ describe('PipelineContent', () => {
     expect(screen.getByTestId('run-history-loading')).toBeInTheDocument();
     expect(screen.getByTestId('duration-loading')).toBeInTheDocument();
     expect(screen.getByTestId('runs-loading')).toBeInTheDocument();
+    expect(screen.getByTestId('backfills-loading')).toBeInTheDocument();
     expect(screen.getByText('Owner')).toBeInTheDocument();
   });
 
@@ -294,6 +337,91 @@ describe('PipelineContent', () => {
     expect(
       await screen.findByText(/No succeeded runs with start and end times/),
     ).toBeInTheDocument();
+  });
+
+  it('marks the runs a backfill started in the grid and the table', async () => {
+    serveBackend({
+      runs: runs.map(run =>
+        run.id === 'run-30' ? { ...run, backfillId: 'bf-7' } : run,
+      ),
+    });
+    await renderTab();
+
+    const grid = await screen.findByRole('group', { name: 'Run history' });
+    const marked = within(grid).getByRole('button', {
+      name: '2026-11-30: failed, started by backfill bf-7',
+    });
+    expect(within(marked).getByTestId('backfill-mark')).toHaveTextContent('B');
+    expect(within(grid).getAllByTestId('backfill-mark')).toHaveLength(1);
+    expect(screen.getByText('started by a backfill')).toBeInTheDocument();
+
+    await waitFor(() =>
+      expect(within(runsTable()).getAllByRole('row')).toHaveLength(21),
+    );
+    const rows = within(runsTable()).getAllByRole('row');
+    expect(within(rows[1]).getByText('Backfill')).toBeInTheDocument();
+    expect(within(runsTable()).getAllByText('Backfill')).toHaveLength(1);
+  });
+
+  it('starts a backfill from the overview and lists it at once', async () => {
+    serveBackend({ backfills: [[], [newBackfill]] });
+    const plan: BackfillPlan = {
+      pipelineId: PIPELINE_ID,
+      start: newBackfill.start,
+      end: newBackfill.end,
+      concurrency: 1,
+      order: 'oldest',
+      onlyFailedOrMissing: false,
+      mode: 'native',
+      partitions: [
+        {
+          partition: newBackfill.start,
+          partitionEnd: '2026-11-21T00:00:00.000Z',
+          currentState: 'failed',
+          action: 'rerun',
+          reason: 'Failed',
+        },
+      ],
+      runCount: 1,
+      skipCount: 0,
+    };
+    const created: unknown[] = [];
+    server.use(
+      rest.post(`${BASE_URL}/v1/pipelines/:id/backfills/plan`, (_r, res, ctx) =>
+        res(ctx.json(plan)),
+      ),
+      rest.post(
+        `${BASE_URL}/v1/pipelines/:id/backfills`,
+        async (req, res, ctx) => {
+          created.push(await req.json());
+          return res(ctx.status(201), ctx.json(newBackfill));
+        },
+      ),
+    );
+    await renderTab();
+
+    expect(
+      screen.getByRole('heading', { name: 'Backfills' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText(/No backfills yet/)).toBeInTheDocument();
+    const button = screen.getByRole('button', { name: 'Backfill' });
+    await waitFor(() => expect(button).toBeEnabled());
+    await userEvent.click(button);
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Backfill daily_streams',
+    });
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Start backfill',
+    });
+    await waitFor(() => expect(confirm).toBeEnabled());
+    await userEvent.click(confirm);
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(created).toHaveLength(1);
+    const list = await screen.findByRole('table', { name: 'Backfills' });
+    expect(within(list).getByTestId('backfill-bf-new')).toHaveTextContent(
+      '0/5 done',
+    );
   });
 
   it('explains a Component without the pipeline id annotation', async () => {

@@ -6,10 +6,13 @@ import {
 } from '@backstage/plugin-catalog-react';
 import Grid from '@mui/material/Grid';
 import { ANNOTATION_PIPELINE_ID } from '@tributary/plugin-pipelines-common';
+import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { LineageGraph } from '../LineageGraph';
 import { pipelineIdOf } from '../shared/entityIds';
+import { BackfillButton } from './BackfillButton';
+import { BackfillsCard } from './BackfillsCard';
 import { DurationChart } from './DurationChart';
 import { OverviewCard } from './OverviewCard';
 import { RunHistoryGrid } from './RunHistoryGrid';
@@ -28,6 +31,8 @@ function PipelineSections(props: { pipelineId: string }) {
     () => pipelinesApi.getPipeline(pipelineId),
     [pipelinesApi, pipelineId],
   );
+  // Bumped when a backfill starts here, so the list shows it at once.
+  const [backfillsVersion, setBackfillsVersion] = useState(0);
 
   return (
     <Grid container spacing={3} alignItems="stretch">
@@ -37,10 +42,19 @@ function PipelineSections(props: { pipelineId: string }) {
           pipeline={pipeline.value}
           error={pipeline.error}
           onRetry={pipeline.retry}
+          actions={
+            <BackfillButton
+              pipeline={pipeline.value}
+              onCreated={() => setBackfillsVersion(version => version + 1)}
+            />
+          }
         />
       </Grid>
       <Grid item xs={12} md={7}>
         <RunHistoryGrid pipelineId={pipelineId} />
+      </Grid>
+      <Grid item xs={12}>
+        <BackfillsCard pipelineId={pipelineId} refreshKey={backfillsVersion} />
       </Grid>
       <Grid item xs={12}>
         <DurationChart pipelineId={pipelineId} />

@@ -38,6 +38,7 @@ export function RunDetailsDialog(props: {
     ['Duration', formatDuration(durationMs(run))],
     ['Run id', run.id],
     ['Parent run', run.parentRunId ?? '—'],
+    ['Backfill', run.backfillId ?? '—'],
     ['Updated', formatTime(run.updatedAt)],
   ];
   return (

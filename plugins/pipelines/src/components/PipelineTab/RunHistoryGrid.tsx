@@ -35,6 +35,38 @@ function stateColor(state: RunState): string {
   return key === 'grey' ? 'grey.500' : `${key}.main`;
 }
 
+/** Text that reads on a cell of the state's colour, in either theme. */
+function stateTextColor(state: RunState): string {
+  const key = RUN_STATE_PALETTE[state];
+  return key === 'grey' ? 'common.black' : `${key}.contrastText`;
+}
+
+function cellLabel(cell: PartitionCell): string {
+  const label = `${formatPartition(cell.partition)}: ${cell.run.state}`;
+  return cell.run.backfillId
+    ? `${label}, started by backfill ${cell.run.backfillId}`
+    : label;
+}
+
+/** The "B" on a cell whose run a backfill started. */
+function BackfillMark(props: { state: RunState }) {
+  return (
+    <Box
+      component="span"
+      aria-hidden
+      data-testid="backfill-mark"
+      sx={{
+        fontSize: 11,
+        fontWeight: 700,
+        lineHeight: 1,
+        color: stateTextColor(props.state),
+      }}
+    >
+      B
+    </Box>
+  );
+}
+
 function CellTooltip(props: { cell: PartitionCell }) {
   const { run, attempts } = props.cell;
   return (
@@ -47,13 +79,29 @@ function CellTooltip(props: { cell: PartitionCell }) {
       <br />
       Took {formatDuration(durationMs(run))}, {attempts} attempt
       {attempts === 1 ? '' : 's'}
+      {run.backfillId && (
+        <>
+          <br />
+          Started by backfill {run.backfillId}
+        </>
+      )}
     </>
   );
 }
 
-function Legend(props: { states: RunState[] }) {
+function Legend(props: { states: RunState[]; backfill: boolean }) {
   return (
     <Box display="flex" gap={2} mt={1} minHeight={20} flexWrap="wrap">
+      {props.backfill && (
+        <Box display="flex" alignItems="center" gap={0.5}>
+          <Typography variant="caption" fontWeight={700}>
+            B
+          </Typography>
+          <Typography variant="caption" color="text.secondary">
+            started by a backfill
+          </Typography>
+        </Box>
+      )}
       {props.states.map(state => (
         <Box key={state} display="flex" alignItems="center" gap={0.5}>
           <Box
@@ -132,9 +180,7 @@ export function RunHistoryGrid(props: { pipelineId: string }) {
                 describeChild
               >
                 <ButtonBase
-                  aria-label={`${formatPartition(cell.partition)}: ${
-                    cell.run.state
-                  }`}
+                  aria-label={cellLabel(cell)}
                   onClick={() => setSelected(cell)}
                   sx={{
                     width: CELL,
@@ -148,12 +194,19 @@ export function RunHistoryGrid(props: { pipelineId: string }) {
                       outlineOffset: 1,
                     },
                   }}
-                />
+                >
+                  {cell.run.backfillId && (
+                    <BackfillMark state={cell.run.state} />
+                  )}
+                </ButtonBase>
               </Tooltip>
             ))}
           </Box>
         </Box>
-        <Legend states={[...new Set(cells.map(cell => cell.run.state))]} />
+        <Legend
+          states={[...new Set(cells.map(cell => cell.run.state))]}
+          backfill={cells.some(cell => cell.run.backfillId)}
+        />
       </>
     );
   }

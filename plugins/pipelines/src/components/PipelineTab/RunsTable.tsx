@@ -5,6 +5,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import OpenInNewIcon from '@mui/icons-material/OpenInNew';
 import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
+import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
 import MenuItem from '@mui/material/MenuItem';
@@ -16,6 +17,7 @@ import TableHead from '@mui/material/TableHead';
 import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
+import Tooltip from '@mui/material/Tooltip';
 import { Run, RUN_STATES, RunState } from '@tributary/plugin-pipelines-common';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -73,7 +75,19 @@ function RunRow(props: { run: Run; onOpen: (run: Run) => void }) {
   return (
     <TableRow hover>
       <TableCell>
-        <RunStateChip state={run.state} />
+        <Box display="flex" alignItems="center" gap={0.5}>
+          <RunStateChip state={run.state} />
+          {run.backfillId && (
+            <Tooltip title={`Started by backfill ${run.backfillId}`}>
+              <Chip
+                size="small"
+                variant="outlined"
+                color="secondary"
+                label="Backfill"
+              />
+            </Tooltip>
+          )}
+        </Box>
       </TableCell>
       <TableCell>
         <Link
