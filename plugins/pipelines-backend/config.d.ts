@@ -40,6 +40,23 @@ export interface Config {
        */
       adminGroups?: string[];
     };
+    freshness?: {
+      /**
+       * Freshness targets by pipeline id (`*` matches any text), e.g.
+       * `{ pipeline: 'airflow:prod:sales_*', target: 'D+1 06:00 UTC' }`.
+       * A target is `D+<days> HH:MM <zone>` (partition D due by that local
+       * time) or an ISO-8601 duration after the partition's end (`PT6H`).
+       * The catalog annotation `tributary.dev/freshness` wins over these,
+       * and these over what the pipeline's source reports.
+       */
+      targets?: Array<{ pipeline: string; target: string }>;
+    };
+    monitoring?: {
+      /** Failed partitions in a row that raise an alert. Defaults to 3. */
+      failureStreak?: number;
+      /** How far back partitions are evaluated. Defaults to 7 days. */
+      lookback?: HumanDuration | string;
+    };
     events?: {
       /**
        * How long raw OpenLineage events are kept, e.g. `{ days: 14 }` or

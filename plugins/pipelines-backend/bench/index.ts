@@ -7,6 +7,7 @@
  *   yarn bench runs       the runs page over 1M stored runs
  *   yarn bench lineage-api  lineage answers through the store, on each database
  *   yarn bench luigi      a poll of a Luigi scheduler with 20,000 tasks
+ *   yarn bench monitoring one monitoring cycle over 20,000 pipelines with targets
  *
  * (node --expose-gc --require @backstage/cli/config/nodeTransform.cjs bench/index.ts [name...])
  * With more than one bench, each runs in a fresh child process, so that its
@@ -38,6 +39,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
     (
       require('./luigiPoll.bench') as typeof import('./luigiPoll.bench')
     ).runLuigiPollBench(),
+  monitoring: () =>
+    (
+      require('./monitoring.bench') as typeof import('./monitoring.bench')
+    ).runMonitoringBench(),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -6,12 +6,18 @@ import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { pipelinesPermissions } from '@tributary/plugin-pipelines-common';
 import {
   SchedulerProvider,
   schedulerProvidersExtensionPoint,
 } from '@tributary/plugin-pipelines-node';
 import { BackfillService } from './backfills/BackfillService';
+import {
+  MonitoringService,
+  readMonitoringOptions,
+} from './monitoring/MonitoringService';
+import { PipelineSignals } from './monitoring/PipelineSignals';
 import {
   OwnershipService,
   readOwnerMapping,
@@ -24,6 +30,7 @@ import {
 import { createIngestPath } from './service/createIngestPath';
 import { createRouter } from './service/router';
 import { DatabaseBackfillStore } from './store/DatabaseBackfillStore';
+import { DatabaseMonitoringStore } from './store/DatabaseMonitoringStore';
 import { DatabasePipelinesStore } from './store/DatabasePipelinesStore';
 
 const BACKFILLS_TASK_ID = 'pipelines-advance-backfills';
@@ -60,6 +67,7 @@ export const pipelinesPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        signals: signalsServiceRef,
         events: eventsServiceRef,
       },
       async init({
@@ -75,14 +83,20 @@ export const pipelinesPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         scheduler,
+        signals,
         events,
       }) {
+        // Read first: a bad freshness target in config stops start-up here.
+        const monitoringOptions = readMonitoringOptions(config);
         const store = await DatabasePipelinesStore.create({ database });
         permissionsRegistry.addPermissions(pipelinesPermissions);
+        const pipelineSignals = new PipelineSignals(signals, logger);
         const { lineage, batcher, ingestor } = createIngestPath({
           store,
           config,
           logger,
+          onCommitted: writes =>
+            pipelineSignals.notify(writes.runs.map(run => run.pipelineId)),
         });
 
         await events.subscribe({
@@ -167,8 +181,37 @@ export const pipelinesPlugin = createBackendPlugin({
           fn: () => backfills.advance(),
         });
 
+        const monitoringStore = await DatabaseMonitoringStore.create({
+          database,
+        });
+        const monitoring = new MonitoringService({
+          store,
+          monitoring: monitoringStore,
+          lineage,
+          catalog,
+          auth,
+          notifications,
+          logger,
+          options: monitoringOptions,
+          onChanged: ids => pipelineSignals.notify(ids),
+        });
+        await scheduler.scheduleTask({
+          id: 'pipelines-evaluate-monitoring',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          // After the catalog answers and the first polls have landed.
+          initialDelay: { seconds: 45 },
+          fn: async () => {
+            const result = await monitoring.evaluate();
+            logger.debug(
+              `Monitoring: ${result.evaluated} pipelines, ${result.withTarget} with a freshness target, ${result.late} late, ${result.failing} failing; ${result.opened} alerts opened, ${result.resolved} resolved`,
+            );
+          },
+        });
+
         httpRouter.use(
           await createRouter({
+            monitoring: monitoringStore,
             store,
             ingestor,
             lineage,

@@ -38,6 +38,22 @@ export interface Pipeline {
   stale?: { since?: string; reason?: string };
   /** The latest runs, newest first, when the list asked for `recentRuns`. */
   recentRuns?: RecentRun[];
+  /**
+   * Present while partitions are past their freshness deadline without
+   * having succeeded.
+   */
+  late?: PipelineLateness;
+  /** Failed partitions in a row, counted back from the latest; absent when 0. */
+  failureStreak?: number;
+}
+
+/** @public */
+export interface PipelineLateness {
+  /** Deadline of the oldest partition that is late now. */
+  since: string;
+  /** Partitions late now. */
+  partitionCount: number;
+  oldestPartition: string;
 }
 
 /** A run as a pipeline list shows it in its strip of latest partitions. @public */
@@ -79,6 +95,8 @@ export interface ListPipelinesQuery {
   state?: RunState;
   /** Latest runs to include per pipeline, up to 30. */
   recentRuns?: number;
+  /** Only pipelines late against their freshness target. */
+  late?: boolean;
 }
 
 /** @public */
@@ -157,10 +175,14 @@ export interface PipelineSummary {
   owner?: string;
   latestRunState?: RunState;
   latestRunAt?: string;
+  /** Deadline of its oldest late partition, while one is late. */
+  lateSince?: string;
 }
 
 /** @public */
 export interface DatasetDetails extends Dataset {
+  /** Late while a pipeline that writes it is late: since the earliest. */
+  lateSince?: string;
   /** Pipelines that write it. */
   producers: PipelineSummary[];
   /** Pipelines that read it. */
@@ -208,6 +230,8 @@ export interface LineageNode {
   depth: number;
   owner?: string;
   latestRunState?: RunState;
+  /** Pipelines only: deadline of the oldest late partition, while late. */
+  lateSince?: string;
 }
 
 /** @public */
@@ -315,3 +339,42 @@ export const ANNOTATION_DATASET_ID = 'tributary.dev/dataset-id';
 export const PIPELINE_COMPONENT_TYPE = 'data-pipeline';
 /** Catalog `spec.type` of dataset APIs. @public */
 export const DATASET_API_TYPE = 'dataset';
+
+/**
+ * Pipelines of some owners by health, for the group card. A pipeline counts
+ * once, in the first that applies: failing, late, stale, healthy.
+ *
+ * @public
+ */
+export interface OwnerHealth {
+  owners: string[];
+  total: number;
+  /** Latest run failed. */
+  failing: number;
+  /** Past a freshness deadline. */
+  late: number;
+  /** Its scheduler cannot be polled: data may be old. */
+  stale: number;
+  healthy: number;
+  /** Datasets of these owners whose latest quality assertion failed. */
+  failedQualityDatasets: number;
+}
+
+/**
+ * Signal channel: runs of some pipelines changed; message
+ * {@link PipelinesChangedSignal}.
+ *
+ * @public
+ */
+export const PIPELINES_CHANGED_SIGNAL_CHANNEL = 'tributary-pipelines';
+
+/** Signal channel of one pipeline's runs and state. @public */
+export function pipelineSignalChannel(pipelineId: string): string {
+  return `tributary-pipeline:${pipelineId}`;
+}
+
+/** @public */
+export interface PipelinesChangedSignal {
+  [key: string]: string[];
+  pipelineIds: string[];
+}

@@ -59,10 +59,19 @@ describe('createDemoPlatform', () => {
     expect(chains.length).toBeGreaterThan(0);
   });
 
-  it('has one pipeline failing for days and one owner nothing maps', () => {
+  it('has failing pipelines, a late one and one owner nothing maps', () => {
     expect(
-      platform.pipelines.filter(p => p.failingForDays !== undefined),
-    ).toHaveLength(1);
+      platform.pipelines
+        .filter(p => p.failingForDays !== undefined)
+        .map(p => [p.name, p.style, p.failingForDays]),
+    ).toEqual([
+      ['data_platform.export_devices', 'simulated', 1],
+      ['ads_reports.impressions_kpis', 'airflow', 4],
+    ]);
+    expect(
+      platform.pipelines.find(p => p.name === 'data_platform.export_users')
+        ?.startDelayMinutes,
+    ).toBe(100);
     expect(
       platform.pipelines.filter(p => p.sourceOwner === UNMAPPED_OWNER),
     ).toHaveLength(1);

@@ -393,6 +393,15 @@ function createPipelines(
   )!;
   failing.failingForDays = 4;
   failing.failureRate = 1;
+  // The guest's team has a simulated pipeline failing since yesterday and
+  // one that always finishes late, so its alerts show in the demo.
+  const ownFailing = pipelines.find(
+    p => p.name === 'data_platform.export_devices',
+  )!;
+  ownFailing.failingForDays = 1;
+  ownFailing.failureRate = 1;
+  const ownLate = pipelines.find(p => p.name === 'data_platform.export_users')!;
+  ownLate.startDelayMinutes = 100;
   const legacy = pipelines.find(
     p => p.style === 'luigi' && p.team === 'podcasts',
   )!;

@@ -1,10 +1,13 @@
 import { SimulatedPipelineSpec } from '../simulated/SimulatedScheduler';
+import { DAY_MS } from '../simulated/runPlans';
 import { DemoPlatform } from './demoPlatform';
 
 /** The demo pipelines the simulated scheduler runs, as it describes them. */
 export function simulatedPipelineSpecs(
   platform: DemoPlatform,
+  now: Date = new Date(),
 ): SimulatedPipelineSpec[] {
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   return platform.pipelines
     .filter(pipeline => pipeline.style === 'simulated')
     .map(pipeline => ({
@@ -20,5 +23,9 @@ export function simulatedPipelineSpecs(
         'Simulated failure: export exceeded its 30 min deadline',
       ],
       startDelayMinutes: pipeline.startDelayMinutes,
+      failingSince:
+        pipeline.failingForDays === undefined
+          ? undefined
+          : new Date(today - pipeline.failingForDays * DAY_MS),
     }));
 }

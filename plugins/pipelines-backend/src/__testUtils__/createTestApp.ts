@@ -18,6 +18,7 @@ import {
 import { createIngestPath } from '../service/createIngestPath';
 import { createRouter } from '../service/router';
 import { DatabaseBackfillStore } from '../store/DatabaseBackfillStore';
+import { DatabaseMonitoringStore } from '../store/DatabaseMonitoringStore';
 import { DatabasePipelinesStore } from '../store/DatabasePipelinesStore';
 import { databaseServiceFor } from './testDatabases';
 
@@ -70,12 +71,16 @@ export async function createTestApp(
     logger,
     clock: backfillOptions.clock,
   });
+  const monitoring = await DatabaseMonitoringStore.create({
+    database: databaseServiceFor(knex),
+  });
   const router = await createRouter({
     store,
     ingestor,
     lineage,
     ownership,
     backfills,
+    monitoring,
     httpAuth: mockServices.httpAuth(),
     config,
     logger,
@@ -87,6 +92,8 @@ export async function createTestApp(
     ingestor,
     ownership,
     backfills,
+    monitoring,
+    catalog,
     knex,
   };
 }

@@ -124,6 +124,7 @@ export class LineageService {
             name: pipeline?.title ?? pipeline?.name ?? node.id,
             owner: pipeline?.owner,
             latestRunState: pipeline?.latestRunState,
+            ...(pipeline?.lateSince ? { lateSince: pipeline.lateSince } : {}),
           };
         }
         const dataset = summaries.datasets.get(node.id);

@@ -297,6 +297,17 @@ export const spec = {
           type: 'string',
         },
       },
+      late: {
+        name: 'late',
+        in: 'query',
+        required: false,
+        description:
+          '`true`: only pipelines late against their freshness target.',
+        schema: {
+          type: 'string',
+          enum: ['true', 'false'],
+        },
+      },
     },
     responses: {
       BadRequest: {
@@ -503,6 +514,14 @@ export const spec = {
               $ref: '#/components/schemas/RecentRun',
             },
           },
+          late: {
+            $ref: '#/components/schemas/PipelineLateness',
+          },
+          failureStreak: {
+            type: 'integer',
+            minimum: 1,
+            description: 'Failed partitions in a row, from the latest back.',
+          },
         },
       },
       Run: {
@@ -664,6 +683,10 @@ export const spec = {
             type: 'string',
             format: 'date-time',
           },
+          lateSince: {
+            type: 'string',
+            format: 'date-time',
+          },
         },
       },
       DatasetDetails: {
@@ -741,6 +764,10 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/PipelineSummary',
             },
+          },
+          lateSince: {
+            type: 'string',
+            format: 'date-time',
           },
         },
       },
@@ -826,6 +853,10 @@ export const spec = {
           },
           latestRunState: {
             $ref: '#/components/schemas/RunState',
+          },
+          lateSince: {
+            type: 'string',
+            format: 'date-time',
           },
         },
       },
@@ -1733,6 +1764,71 @@ export const spec = {
           },
         },
       },
+      PipelineLateness: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['since', 'partitionCount', 'oldestPartition'],
+        properties: {
+          since: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Deadline of the oldest partition late now.',
+          },
+          partitionCount: {
+            type: 'integer',
+            minimum: 1,
+          },
+          oldestPartition: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      OwnerHealth: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'owners',
+          'total',
+          'failing',
+          'late',
+          'stale',
+          'healthy',
+          'failedQualityDatasets',
+        ],
+        properties: {
+          owners: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          total: {
+            type: 'integer',
+            minimum: 0,
+          },
+          failing: {
+            type: 'integer',
+            minimum: 0,
+          },
+          late: {
+            type: 'integer',
+            minimum: 0,
+          },
+          stale: {
+            type: 'integer',
+            minimum: 0,
+          },
+          healthy: {
+            type: 'integer',
+            minimum: 0,
+          },
+          failedQualityDatasets: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
     },
   },
   paths: {
@@ -1761,6 +1857,9 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/recentRuns',
+          },
+          {
+            $ref: '#/components/parameters/late',
           },
         ],
         responses: {
@@ -2555,6 +2654,42 @@ export const spec = {
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/v1/health': {
+      get: {
+        operationId: 'GetOwnerHealth',
+        summary:
+          'Pipelines of some owners by health: failing, late, stale, healthy; and their datasets with failed quality checks.',
+        parameters: [
+          {
+            name: 'owner',
+            in: 'query',
+            required: true,
+            description: 'Owner entity refs, comma-separated.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The counts.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OwnerHealth',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
           },
         },
       },

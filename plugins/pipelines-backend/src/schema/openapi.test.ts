@@ -100,6 +100,7 @@ async function createTestRouter() {
     lineage: {} as any,
     ownership: {} as any,
     backfills: {} as any,
+    monitoring: {} as any,
     httpAuth: mockServices.httpAuth(),
     config: mockServices.rootConfig(),
     logger: mockServices.logger.mock(),

@@ -7,6 +7,7 @@ import { OpenLineageValidator } from '../ingest/OpenLineageValidator';
 import { WriteBatcher } from '../ingest/WriteBatcher';
 import { LineageService } from '../lineage/LineageService';
 import { PipelinesStore } from '../store/PipelinesStore';
+import { StoreWrites } from '../store/StoreWrites';
 import { DEFAULT_MAX_EVENT_BYTES } from './router';
 
 /**
@@ -20,13 +21,18 @@ export function createIngestPath(options: {
   logger: LoggerService;
   /** Compiling the schemas takes a while; tests share one. */
   validator?: OpenLineageValidator;
+  /** Also told of every committed group of writes. */
+  onCommitted?: (writes: StoreWrites) => void;
 }) {
   const { store, config, logger } = options;
   const lineage = LineageService.create({ store, logger });
   const batcher = WriteBatcher.create({
     store,
     logger,
-    onCommitted: writes => lineage.addCommittedWrites(writes),
+    onCommitted: writes => {
+      lineage.addCommittedWrites(writes);
+      options.onCommitted?.(writes);
+    },
   });
   const ingestor = OpenLineageIngestor.create({
     validator: options.validator ?? OpenLineageValidator.create(),

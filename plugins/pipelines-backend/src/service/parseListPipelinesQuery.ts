@@ -21,10 +21,12 @@ export function parseListPipelinesQuery(
     source: { type: 'string' },
     state: { type: 'enum', values: RUN_STATES },
     recentRuns: { type: 'integer', min: 0, max: MAX_RECENT_RUNS },
+    late: { type: 'enum', values: ['true', 'false'] },
   });
-  const { owner, ...rest } = parsed;
+  const { owner, late, ...rest } = parsed;
   return {
     ...rest,
+    ...(late === 'true' ? { late: true } : {}),
     owners: owner
       ?.split(',')
       .map(ref => ref.trim())

@@ -16,6 +16,7 @@ import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
 import { LineageService } from '../lineage/LineageService';
 import { OwnershipService } from '../ownership/OwnershipService';
 import { createOpenApiRouter, spec } from '../schema/openapi.generated';
+import { DatabaseMonitoringStore } from '../store/DatabaseMonitoringStore';
 import {
   CatalogExportOptions,
   CatalogExportRows,
@@ -75,6 +76,7 @@ export interface RouterOptions {
   lineage: LineageService;
   ownership: OwnershipService;
   backfills: BackfillService;
+  monitoring: DatabaseMonitoringStore;
   httpAuth: HttpAuthService;
   config: RootConfigService;
   logger: LoggerService;
@@ -89,6 +91,7 @@ export async function createRouter(
     lineage,
     ownership,
     backfills,
+    monitoring,
     httpAuth,
     config,
     logger,
@@ -129,6 +132,20 @@ export async function createRouter(
     const query = parseListPipelinesQuery(req.query, maxPageSize);
     const page = await store.listPipelines(query);
     res.json({ ...page, offset: query.offset, limit: query.limit });
+  });
+
+  router.get('/v1/health', async (req, res) => {
+    const { owner } = parseQuery(req.query, { owner: { type: 'string' } });
+    const owners = (owner ?? '')
+      .split(',')
+      .map(ref => ref.trim())
+      .filter(Boolean);
+    if (owners.length === 0) {
+      throw new InputError(
+        "Query parameter 'owner' is required: owner entity refs, comma-separated",
+      );
+    }
+    res.json(await monitoring.ownerHealth(owners));
   });
 
   router.get('/v1/sources', async (req, res) => {

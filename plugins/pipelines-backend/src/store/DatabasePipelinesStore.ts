@@ -143,6 +143,11 @@ interface PipelineRow {
   parent_pipeline_id: string | null;
   source_owners: string | null;
   scheduler_url: string | null;
+  monitored_target?: string | null;
+  late_since?: DbTime | null;
+  late_partitions?: number | null;
+  late_oldest_partition?: DbTime | null;
+  failure_streak?: number | null;
   provider_last_success_at?: DbTime | null;
   provider_failures?: number | null;
   provider_last_error?: string | null;
@@ -194,7 +199,7 @@ function rowToPipeline(row: PipelineRow): Pipeline {
     owner: row.owner ?? undefined,
     system: row.system ?? undefined,
     schedule: row.schedule ?? undefined,
-    freshnessTarget: row.freshness_target ?? undefined,
+    freshnessTarget: row.monitored_target ?? row.freshness_target ?? undefined,
     entityRef: row.entity_ref ?? undefined,
     sourceUrl: row.source_url ?? undefined,
     firstSeenAt: toIsoTimestamp(row.first_seen_at),
@@ -212,6 +217,16 @@ function rowToPipeline(row: PipelineRow): Pipeline {
           reason: row.provider_last_error ?? undefined,
         }
       : undefined,
+    ...(row.late_since && row.late_oldest_partition
+      ? {
+          late: {
+            since: toIsoTimestamp(row.late_since),
+            partitionCount: row.late_partitions ?? 1,
+            oldestPartition: toIsoTimestamp(row.late_oldest_partition),
+          },
+        }
+      : {}),
+    ...(row.failure_streak ? { failureStreak: row.failure_streak } : {}),
   };
 }
 
@@ -286,15 +301,23 @@ const PIPELINE_SUMMARY_COLUMNS = [
   'owner',
   'latest_run_state',
   'latest_run_at',
+  'late_since',
 ];
 
 function rowToPipelineSummary(
   row: Pick<
     PipelineRow,
-    'id' | 'name' | 'title' | 'owner' | 'latest_run_state' | 'latest_run_at'
+    | 'id'
+    | 'name'
+    | 'title'
+    | 'owner'
+    | 'latest_run_state'
+    | 'latest_run_at'
+    | 'late_since'
   >,
 ): PipelineSummary {
   return {
+    ...(row.late_since ? { lateSince: toIsoTimestamp(row.late_since) } : {}),
     id: row.id,
     name: row.name,
     title: row.title ?? undefined,
@@ -779,6 +802,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
       if (options.state) {
         query.where('pipelines.latest_run_state', options.state);
       }
+      if (options.late) {
+        query.whereNotNull('pipelines.late_since');
+      }
     };
 
     const [rows, [{ count }]] = await Promise.all([
@@ -945,11 +971,18 @@ export class DatabasePipelinesStore implements PipelinesStore {
         ...PIPELINE_SUMMARY_COLUMNS.map(column => `p.${column}`),
       )
       .orderBy('p.id');
+    const producers = pipelines
+      .filter(p => p.direction === 'output')
+      .map(rowToPipelineSummary);
+    // Late while a producer is: since the earliest of their deadlines.
+    const lateSince = producers
+      .map(p => p.lateSince)
+      .filter((since): since is string => since !== undefined)
+      .sort()[0];
     return {
       ...rowToDataset(row),
-      producers: pipelines
-        .filter(p => p.direction === 'output')
-        .map(rowToPipelineSummary),
+      ...(lateSince ? { lateSince } : {}),
+      producers,
       consumers: pipelines
         .filter(p => p.direction === 'input')
         .map(rowToPipelineSummary),

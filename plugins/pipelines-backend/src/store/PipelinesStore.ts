@@ -48,6 +48,8 @@ export interface ListPipelinesOptions {
   recentRuns?: number;
   source?: string;
   state?: RunState;
+  /** Only pipelines late against their freshness target. */
+  late?: boolean;
 }
 
 export interface Page<T> {

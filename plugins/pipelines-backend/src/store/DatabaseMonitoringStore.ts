@@ -1,0 +1,284 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import {
+  isRunState,
+  OwnerHealth,
+  RunState,
+} from '@tributary/plugin-pipelines-common';
+import { Knex } from 'knex';
+
+type DbTime = Date | string | number;
+
+/** Knex answers timestamps as Date (PostgreSQL) or epoch millis (SQLite). */
+const toDate = (value: DbTime) =>
+  value instanceof Date ? value : new Date(value);
+const optionalDate = (value: DbTime | null | undefined) =>
+  value === null || value === undefined ? undefined : toDate(value);
+
+/** What monitoring keeps about a pipeline between evaluations. */
+export interface PipelineHealth {
+  monitoredTarget?: string;
+  lateSince?: Date;
+  latePartitions?: number;
+  lateOldestPartition?: Date;
+  failureStreak?: number;
+}
+
+export interface MonitoredPipeline {
+  id: string;
+  name: string;
+  title?: string;
+  owner?: string;
+  schedule?: string;
+  /** The target the source reported, if any. */
+  sourceTarget?: string;
+  firstSeenAt: Date;
+  health: PipelineHealth;
+}
+
+export interface RunOutcome {
+  pipelineId: string;
+  runId: string;
+  partition?: Date;
+  partitionEnd?: Date;
+  state: RunState;
+  endedAt?: Date;
+  /** Partition time, else first event time: orders runs. */
+  sortTime: Date;
+}
+
+export type AlertKind = 'late' | 'failing';
+
+export interface StoredAlert {
+  id: string;
+  pipelineId: string;
+  kind: AlertKind;
+  incidentKey: string;
+  details: Record<string, unknown>;
+  openedAt: Date;
+  resolvedAt?: Date;
+  openNotifiedAt?: Date;
+  resolvedNotifiedAt?: Date;
+}
+
+const IN_LIST_SIZE = 500;
+
+function sameTime(a?: Date, b?: Date): boolean {
+  return a?.getTime() === b?.getTime();
+}
+
+export function sameHealth(a: PipelineHealth, b: PipelineHealth): boolean {
+  return (
+    a.monitoredTarget === b.monitoredTarget &&
+    sameTime(a.lateSince, b.lateSince) &&
+    a.latePartitions === b.latePartitions &&
+    sameTime(a.lateOldestPartition, b.lateOldestPartition) &&
+    (a.failureStreak ?? 0) === (b.failureStreak ?? 0)
+  );
+}
+
+function rowToAlert(row: any): StoredAlert {
+  return {
+    id: row.id,
+    pipelineId: row.pipeline_id,
+    kind: row.kind,
+    incidentKey: row.incident_key,
+    details: JSON.parse(row.details),
+    openedAt: toDate(row.opened_at),
+    resolvedAt: optionalDate(row.resolved_at),
+    openNotifiedAt: optionalDate(row.open_notified_at),
+    resolvedNotifiedAt: optionalDate(row.resolved_notified_at),
+  };
+}
+
+/** Monitoring's reads and writes; shares the pipelines plugin's database. */
+export class DatabaseMonitoringStore {
+  /** Migrations are the pipelines store's; create that one first. */
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseMonitoringStore> {
+    return new DatabaseMonitoringStore(await options.database.getClient());
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  async listMonitoredPipelines(): Promise<MonitoredPipeline[]> {
+    const rows = await this.db('pipelines').select(
+      'id',
+      'name',
+      'title',
+      'owner',
+      'schedule',
+      'freshness_target',
+      'first_seen_at',
+      'monitored_target',
+      'late_since',
+      'late_partitions',
+      'late_oldest_partition',
+      'failure_streak',
+    );
+    return rows.map(row => ({
+      id: row.id,
+      name: row.name,
+      title: row.title ?? undefined,
+      owner: row.owner ?? undefined,
+      schedule: row.schedule ?? undefined,
+      sourceTarget: row.freshness_target ?? undefined,
+      firstSeenAt: toDate(row.first_seen_at),
+      health: {
+        monitoredTarget: row.monitored_target ?? undefined,
+        lateSince: optionalDate(row.late_since),
+        latePartitions: row.late_partitions ?? undefined,
+        lateOldestPartition: optionalDate(row.late_oldest_partition),
+        failureStreak: row.failure_streak ?? undefined,
+      },
+    }));
+  }
+
+  /** Every run ordered at or after `since`, grouped by pipeline. */
+  async listRunOutcomes(since: Date): Promise<Map<string, RunOutcome[]>> {
+    const rows = await this.db('runs')
+      .where('sort_time', '>=', since)
+      .select(
+        'id',
+        'pipeline_id',
+        'partition_time',
+        'partition_end_time',
+        'state',
+        'ended_at',
+        'sort_time',
+      );
+    const byPipeline = new Map<string, RunOutcome[]>();
+    for (const row of rows) {
+      let list = byPipeline.get(row.pipeline_id);
+      if (!list) {
+        list = [];
+        byPipeline.set(row.pipeline_id, list);
+      }
+      list.push({
+        pipelineId: row.pipeline_id,
+        runId: row.id,
+        partition: optionalDate(row.partition_time),
+        partitionEnd: optionalDate(row.partition_end_time),
+        state: isRunState(row.state) ? row.state : 'unknown',
+        endedAt: optionalDate(row.ended_at),
+        sortTime: toDate(row.sort_time),
+      });
+    }
+    return byPipeline;
+  }
+
+  /** Writes changed health, stamping rows as changed for their readers. */
+  async saveHealth(
+    changes: Array<{ pipelineId: string; health: PipelineHealth }>,
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    const now = new Date();
+    await this.db.transaction(async tx => {
+      for (const { pipelineId, health } of changes) {
+        await tx('pipelines')
+          .where({ id: pipelineId })
+          .update({
+            monitored_target: health.monitoredTarget ?? null,
+            late_since: health.lateSince ?? null,
+            late_partitions: health.latePartitions ?? null,
+            late_oldest_partition: health.lateOldestPartition ?? null,
+            failure_streak: health.failureStreak || null,
+            updated_at: now,
+          });
+      }
+    });
+  }
+
+  /** Alerts still open, and resolved ones whose recovery is not notified. */
+  async listUnsettledAlerts(): Promise<StoredAlert[]> {
+    const rows = await this.db('pipeline_alerts')
+      .whereNull('resolved_at')
+      .orWhereNull('resolved_notified_at')
+      .orWhereNull('open_notified_at')
+      .orderBy('opened_at');
+    return rows.map(rowToAlert);
+  }
+
+  async insertAlert(alert: StoredAlert): Promise<void> {
+    await this.db('pipeline_alerts')
+      .insert({
+        id: alert.id,
+        pipeline_id: alert.pipelineId,
+        kind: alert.kind,
+        incident_key: alert.incidentKey,
+        details: JSON.stringify(alert.details),
+        opened_at: alert.openedAt,
+      })
+      .onConflict(['pipeline_id', 'kind', 'incident_key'])
+      .ignore();
+  }
+
+  async resolveAlert(id: string, at: Date): Promise<void> {
+    await this.db('pipeline_alerts').where({ id }).update({ resolved_at: at });
+  }
+
+  async markAlertNotified(
+    id: string,
+    what: 'open' | 'resolved',
+    at: Date,
+  ): Promise<void> {
+    await this.db('pipeline_alerts')
+      .where({ id })
+      .update(
+        what === 'open'
+          ? { open_notified_at: at }
+          : { resolved_notified_at: at },
+      );
+  }
+
+  async ownerHealth(owners: string[]): Promise<OwnerHealth> {
+    const rows = await this.db('pipelines')
+      .leftJoin(
+        'provider_state',
+        'provider_state.provider_id',
+        'pipelines.source',
+      )
+      .whereIn('pipelines.owner', owners)
+      .select(
+        'pipelines.latest_run_state as state',
+        'pipelines.late_since as late_since',
+        'provider_state.consecutive_failures as provider_failures',
+      );
+    const health: OwnerHealth = {
+      owners,
+      total: rows.length,
+      failing: 0,
+      late: 0,
+      stale: 0,
+      healthy: 0,
+      failedQualityDatasets: 0,
+    };
+    for (const row of rows) {
+      if (row.state === 'failed' || row.state === 'aborted') health.failing++;
+      else if (row.late_since) health.late++;
+      else if (row.provider_failures) health.stale++;
+      else health.healthy++;
+    }
+    health.failedQualityDatasets = await this.countFailedQualityDatasets(
+      owners,
+    );
+    return health;
+  }
+
+  /** Datasets of the owners with a failed assertion in their latest checked run. */
+  private async countFailedQualityDatasets(owners: string[]): Promise<number> {
+    let count = 0;
+    for (let i = 0; i < owners.length; i += IN_LIST_SIZE) {
+      const [row] = await this.db('quality_results as q')
+        .join('datasets as d', 'd.id', 'q.dataset_id')
+        .whereIn('d.owner', owners.slice(i, i + IN_LIST_SIZE))
+        .where('q.success', false)
+        .whereRaw(
+          `q.run_id = (select q2.run_id from quality_results q2 where q2.dataset_id = q.dataset_id order by q2.observed_at desc, q2.run_id desc limit 1)`,
+        )
+        .countDistinct({ count: 'q.dataset_id' });
+      count += Number(row.count);
+    }
+    return count;
+  }
+}
