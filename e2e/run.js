@@ -255,6 +255,90 @@ async function main() {
         }
       },
     );
+
+    await step(
+      'a run finishing in the simulated scheduler updates the open pipeline tab',
+      async () => {
+        await page.goto(`${baseUrl}${await pipelineTab(ownedPipeline)}`);
+        const runs = page
+          .getByRole('table')
+          .filter({ has: page.getByRole('columnheader', { name: 'Attempt' }) });
+        await runs.locator('tbody tr').first().waitFor();
+        const backfillChips = runs.getByText('Backfill', { exact: true });
+        const before = await backfillChips.count();
+        await page.evaluate(() => {
+          window.tributaryPageNotReloaded = true;
+        });
+        // A backfill of a partition on the first page of runs, started behind
+        // the page's back: only a signal can bring its run in.
+        const hour = 3600_000;
+        const partition = Math.floor(Date.now() / hour) * hour - 6 * hour;
+        const status = await page.evaluate(
+          async ({ base, bearer, id, start }) => {
+            const response = await fetch(
+              `${base}/api/pipelines/v1/pipelines/${encodeURIComponent(
+                id,
+              )}/backfills`,
+              {
+                method: 'POST',
+                headers: {
+                  Authorization: `Bearer ${bearer}`,
+                  'Content-Type': 'application/json',
+                },
+                body: JSON.stringify({
+                  start: new Date(start).toISOString(),
+                  end: new Date(start + 3600_000).toISOString(),
+                  idempotencyKey: `live-${start}`,
+                }),
+              },
+            );
+            return response.status;
+          },
+          { base: baseUrl, bearer: token, id: ownedPipeline, start: partition },
+        );
+        if (status !== 201) throw new Error(`Backfill answered ${status}`);
+        await waitFor(
+          'the backfill run in the runs table',
+          async () => (await backfillChips.count()) > before,
+          120_000,
+        );
+        const notReloaded = await page.evaluate(
+          () => window.tributaryPageNotReloaded === true,
+        );
+        if (!notReloaded) throw new Error('The page was reloaded');
+        await shot('8-live-update');
+      },
+    );
+
+    await step(
+      'the demo failing and late pipelines notify their owners',
+      async () => {
+        await page.goto(`${baseUrl}/notifications`);
+        let loadedAt = Date.now();
+        await waitFor(
+          'failing and late notifications',
+          async () => {
+            const text = await page.locator('main').innerText();
+            if (
+              /data_platform\.export_devices failed \d+ times in a row/.test(
+                text,
+              ) &&
+              /data_platform\.export_users is late/.test(text)
+            ) {
+              return true;
+            }
+            // The first evaluation runs a minute after start-up.
+            if (Date.now() - loadedAt > 10_000) {
+              await page.reload();
+              loadedAt = Date.now();
+            }
+            return false;
+          },
+          180_000,
+        );
+        await shot('9-notifications');
+      },
+    );
   } catch {
     // Recorded by the failing step; the remaining steps did not run.
   } finally {

@@ -71,7 +71,7 @@ describe('createDemoPlatform', () => {
     expect(
       platform.pipelines.find(p => p.name === 'data_platform.export_users')
         ?.startDelayMinutes,
-    ).toBe(100);
+    ).toBe(150);
     expect(
       platform.pipelines.filter(p => p.sourceOwner === UNMAPPED_OWNER),
     ).toHaveLength(1);

@@ -401,7 +401,7 @@ function createPipelines(
   ownFailing.failingForDays = 1;
   ownFailing.failureRate = 1;
   const ownLate = pipelines.find(p => p.name === 'data_platform.export_users')!;
-  ownLate.startDelayMinutes = 100;
+  ownLate.startDelayMinutes = 150;
   const legacy = pipelines.find(
     p => p.style === 'luigi' && p.team === 'podcasts',
   )!;

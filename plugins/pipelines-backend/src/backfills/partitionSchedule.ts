@@ -268,6 +268,14 @@ function dayMatches(fields: CronFields, date: Date): boolean {
   return dom || dow;
 }
 
+/** The first chosen value at or after `from`, or -1. */
+function firstFrom(chosen: boolean[], from: number): number {
+  for (let value = from; value < chosen.length; value++) {
+    if (chosen[value]) return value;
+  }
+  return -1;
+}
+
 function cronNext(fields: CronFields, t: Date): Date {
   let at = Math.floor(t.getTime() / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
   const limit = t.getTime() + SEARCH_LIMIT_MS;
@@ -284,11 +292,19 @@ function cronNext(fields: CronFields, t: Date): Date {
     } else if (!dayMatches(fields, d)) {
       at = Date.UTC(y, mo, day + 1);
     } else if (!fields.hours[h]) {
-      at = Date.UTC(y, mo, day, h + 1);
-    } else if (!fields.minutes[d.getUTCMinutes()]) {
-      at += MINUTE_MS;
+      const hour = firstFrom(fields.hours, h);
+      at = hour < 0 ? Date.UTC(y, mo, day + 1) : Date.UTC(y, mo, day, hour);
     } else {
-      return d;
+      // Straight to the next chosen minute: stepping a minute at a time
+      // costs an hourly schedule 60 dates a partition.
+      const minute = firstFrom(fields.minutes, d.getUTCMinutes());
+      if (minute < 0) {
+        at = Date.UTC(y, mo, day, h + 1);
+      } else if (minute === d.getUTCMinutes()) {
+        return d;
+      } else {
+        at = Date.UTC(y, mo, day, h, minute);
+      }
     }
   }
   throw new Error(`cron search found no time after ${t.toISOString()}`);

@@ -220,6 +220,10 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
  * milliseconds of `Date.UTC(local fields)`, to the second.
  */
 function wallClockMs(zone: string, t: number): number {
+  if (zone === 'UTC') {
+    // The common case needs no formatter, which costs microseconds a call.
+    return Math.floor(t / 1000) * 1000;
+  }
   const fields: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(new Date(t))) {
     if (part.type !== 'literal') {
@@ -287,8 +291,34 @@ export function deadlineOf(
   if (target.kind === 'duration') {
     return new Date(partition.end.getTime() + target.durationMs);
   }
+  // Every pipeline with the same target and partition has the same deadline:
+  // a monitoring cycle asks for a few distinct ones many times.
+  let cached = calendarDeadlines.get(target);
+  if (!cached || cached.size >= MAX_CACHED_DEADLINES) {
+    cached = new Map();
+    calendarDeadlines.set(target, cached);
+  }
+  const start = partition.start.getTime();
+  let deadline = cached.get(start);
+  if (deadline === undefined) {
+    deadline = calendarDeadline(target, partition.start);
+    cached.set(start, deadline);
+  }
+  return new Date(deadline);
+}
+
+const MAX_CACHED_DEADLINES = 100_000;
+const calendarDeadlines = new WeakMap<
+  CalendarFreshnessTarget,
+  Map<number, number>
+>();
+
+function calendarDeadline(
+  target: CalendarFreshnessTarget,
+  partitionStart: Date,
+): number {
   const startLocal = new Date(
-    wallClockMs(target.zone, partition.start.getTime()),
+    wallClockMs(target.zone, partitionStart.getTime()),
   );
   const dueLocal = Date.UTC(
     startLocal.getUTCFullYear(),
@@ -297,7 +327,7 @@ export function deadlineOf(
     target.hour,
     target.minute,
   );
-  return new Date(instantOfWallClock(target.zone, dueLocal));
+  return instantOfWallClock(target.zone, dueLocal);
 }
 
 function plural(count: number, unit: string): string {

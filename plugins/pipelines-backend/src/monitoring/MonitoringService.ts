@@ -208,6 +208,16 @@ export class MonitoringService {
       new Date(now.getTime() - this.deps.options.lookbackMs),
     );
 
+    // Pipelines on one schedule share their partitions: computed once a cycle.
+    const cycleSchedules = new Map<PartitionSchedule, PartitionSchedule>();
+    const memoized = (schedule: PartitionSchedule) => {
+      let memo = cycleSchedules.get(schedule);
+      if (!memo) {
+        memo = memoizeSchedule(schedule);
+        cycleSchedules.set(schedule, memo);
+      }
+      return memo;
+    };
     const changes: Array<{ pipelineId: string; health: PipelineHealth }> = [];
     const states = new Map<
       string,
@@ -227,13 +237,22 @@ export class MonitoringService {
       const schedule = target ? this.scheduleOf(pipeline) : undefined;
       if (target && schedule) {
         withTarget++;
+        // Partitions count from when the pipeline is known to exist: its
+        // first sighting, or its oldest run when that is older (a scheduler
+        // seen for the first time reports its history).
         const from = Math.max(
           now.getTime() - this.deps.options.lookbackMs,
-          pipeline.firstSeenAt.getTime(),
+          runs.reduce(
+            (earliest, r) =>
+              r.partition && r.partition.getTime() < earliest
+                ? r.partition.getTime()
+                : earliest,
+            pipeline.firstSeenAt.getTime(),
+          ),
         );
         try {
           const late = findLatePartitions({
-            schedule,
+            schedule: memoized(schedule),
             target,
             outcomes: toPartitionOutcomes(runs, schedule),
             now,
@@ -482,8 +501,8 @@ export class MonitoringService {
       if (what === 'resolved' && !alert.resolvedAt) continue;
       const state = states.get(alert.pipelineId);
       const now = (this.deps.clock ?? (() => new Date()))();
-      if (!notifications || !state?.pipeline.owner) {
-        // Nobody to tell: settled, so it is not retried every cycle.
+      if (!notifications || !state) {
+        // Nothing to send with, or the pipeline is gone: settled.
         await this.deps.monitoring.markAlertNotified(alert.id, what, now);
         if (what === 'open' && alert.resolvedAt) {
           await this.deps.monitoring.markAlertNotified(
@@ -492,6 +511,10 @@ export class MonitoringService {
             now,
           );
         }
+        continue;
+      }
+      if (!state.pipeline.owner) {
+        // Its owner may not be resolved yet: told once it is.
         continue;
       }
       try {
@@ -609,6 +632,34 @@ export class MonitoringService {
     }
     return `/pipelines?search=${encodeURIComponent(pipeline.name)}`;
   }
+}
+
+/** A schedule that remembers its answers, for the length of one cycle. */
+function memoizeSchedule(schedule: PartitionSchedule): PartitionSchedule {
+  const between = new Map<string, Date[]>();
+  const nexts = new Map<number, Date>();
+  return {
+    description: schedule.description,
+    isAligned: t => schedule.isAligned(t),
+    previous: t => schedule.previous(t),
+    next: t => {
+      let next = nexts.get(t.getTime());
+      if (!next) {
+        next = schedule.next(t);
+        nexts.set(t.getTime(), next);
+      }
+      return next;
+    },
+    partitionsBetween: (start, end, max) => {
+      const key = `${start.getTime()}|${end.getTime()}|${max}`;
+      let partitions = between.get(key);
+      if (!partitions) {
+        partitions = schedule.partitionsBetween(start, end, max);
+        between.set(key, partitions);
+      }
+      return partitions;
+    },
+  };
 }
 
 /** Runs with a partition, as lateness reads them. */

@@ -84,7 +84,10 @@ describe.each(ids)('monitoring on %s', databaseId => {
   }
 
   /** Two daily pipelines: `etl` writes a table `report` reads. */
-  async function seed(app: Awaited<ReturnType<typeof setup>>) {
+  async function seed(
+    app: Awaited<ReturnType<typeof setup>>,
+    firstSeenAt = day(1),
+  ) {
     const writes = emptyStoreWrites();
     for (const [id, owner] of [
       ['sched:etl', TEAM],
@@ -97,7 +100,7 @@ describe.each(ids)('monitoring on %s', databaseId => {
         name: id.split(':')[1],
         schedule: '@daily',
         owner,
-        seenAt: day(1),
+        seenAt: firstSeenAt,
       });
     }
     writes.datasets.push({
@@ -299,6 +302,41 @@ describe.each(ids)('monitoring on %s', databaseId => {
     );
     expect((await app.store.getPipeline('sched:etl'))?.failureStreak).toBe(
       undefined,
+    );
+  });
+
+  it('counts partitions from the oldest run of a pipeline first seen just now', async () => {
+    const app = await setup(lateConfig);
+    // A scheduler polled for the first time reports days of history.
+    await seed(app, day(16, 6));
+    await app.service.evaluate();
+    expect((await app.store.getPipeline('sched:etl'))?.late).toMatchObject({
+      partitionCount: 2,
+      oldestPartition: day(14).toISOString(),
+    });
+  });
+
+  it('holds an alert until the pipeline has an owner to tell', async () => {
+    const app = await setup(lateConfig);
+    await seed(app);
+    await app.store.saveOwners({
+      pipelines: [{ id: 'sched:etl', owner: null }],
+      datasets: [],
+    });
+    await addRuns(app, [
+      run('sched:report', 14, 'succeeded'),
+      run('sched:report', 15, 'succeeded', day(16, 5)),
+    ]);
+    await app.service.evaluate();
+    expect(notifications.send).not.toHaveBeenCalled();
+    await app.store.saveOwners({
+      pipelines: [{ id: 'sched:etl', owner: TEAM }],
+      datasets: [],
+    });
+    await app.service.evaluate();
+    expect(notifications.send).toHaveBeenCalledTimes(1);
+    expect(notifications.send.mock.calls[0][0].payload.title).toBe(
+      'etl is late',
     );
   });
 

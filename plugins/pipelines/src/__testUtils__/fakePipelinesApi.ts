@@ -47,12 +47,15 @@ export function fakePipelinesApi(pipelines: Pipeline[]): PipelinesApi & {
     listBackfills: unused('listBackfills'),
     getBackfill: unused('getBackfill'),
     cancelBackfill: unused('cancelBackfill'),
+    getOwnerHealth: unused('getOwnerHealth'),
     listPipelines: jest.fn(async (query: ListPipelinesQuery = {}) => {
       const offset = query.offset ?? 0;
       const limit = query.limit ?? 50;
       const search = query.search?.toLowerCase();
       const matching = pipelines.filter(
-        p => !search || p.id.toLowerCase().includes(search),
+        p =>
+          (!search || p.id.toLowerCase().includes(search)) &&
+          (!query.late || p.late !== undefined),
       );
       return {
         items: matching.slice(offset, offset + limit),

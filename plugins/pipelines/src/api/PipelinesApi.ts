@@ -13,6 +13,7 @@ import {
   ListPipelinesResponse,
   ListRunsResponse,
   ListSourcesResponse,
+  OwnerHealth,
   Pipeline,
   QualityResult,
   Run,
@@ -79,6 +80,11 @@ export interface PipelinesApi {
   /** One backfill with the state of each of its partitions. */
   getBackfill(backfillId: string): Promise<Backfill>;
   cancelBackfill(backfillId: string): Promise<Backfill>;
+  /**
+   * The pipelines of these owners (entity refs) counted by health: failing,
+   * late, stale, healthy; and their datasets whose quality checks failed.
+   */
+  getOwnerHealth(owners: string[]): Promise<OwnerHealth>;
 }
 
 /** @public */

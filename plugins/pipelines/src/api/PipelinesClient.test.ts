@@ -79,11 +79,17 @@ describe('PipelinesClient', () => {
       direction: 'both',
       depth: 3,
     });
+    await client.listPipelines({ late: true, state: 'succeeded' });
+    await client.listPipelines({ late: false });
+    await client.getOwnerHealth(['group:default/a', 'group:default/b']);
     expect(fetch.mock.calls.map(([url]) => url)).toEqual([
       'http://backend.test/api/pipelines/v1/pipelines?owner=group%3Adefault%2Fa%2Cuser%3Adefault%2Fb&recentRuns=14',
       'http://backend.test/api/pipelines/v1/pipelines/airflow%3A%2F%2Fanalytics%3Areports.kpis/runs?limit=20&state=failed',
       'http://backend.test/api/pipelines/v1/datasets/gs%3A%2F%2Fbucket%2Fpath%2Fto%20file',
       'http://backend.test/api/pipelines/v1/lineage?node=dataset%3Abigquery%2Fp.d.t&direction=both&depth=3',
+      'http://backend.test/api/pipelines/v1/pipelines?late=true&state=succeeded',
+      'http://backend.test/api/pipelines/v1/pipelines',
+      'http://backend.test/api/pipelines/v1/health?owner=group%3Adefault%2Fa%2Cgroup%3Adefault%2Fb',
     ]);
   });
 });

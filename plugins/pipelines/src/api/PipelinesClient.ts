@@ -13,20 +13,24 @@ import {
   ListPipelinesResponse,
   ListRunsResponse,
   ListSourcesResponse,
+  OwnerHealth,
   Pipeline,
   QualityResult,
   Run,
 } from '@tributary/plugin-pipelines-common';
 import { LineageQuery, ListRunsQuery, PipelinesApi } from './PipelinesApi';
 
-type QueryValue = string | number | string[] | undefined;
+type QueryValue = string | number | boolean | string[] | undefined;
 
-/** `?a=1&b=x` from the set values; lists are sent comma-separated. */
+/**
+ * `?a=1&b=x` from the set values; lists are sent comma-separated, flags as
+ * `true` when set and left out when not.
+ */
 function queryString(query: Record<string, QueryValue>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     const text = Array.isArray(value) ? value.join(',') : value;
-    if (text !== undefined && text !== '') {
+    if (text !== undefined && text !== '' && text !== false) {
       params.set(key, String(text));
     }
   }
@@ -131,6 +135,10 @@ export class PipelinesClient implements PipelinesApi {
 
   cancelBackfill(backfillId: string): Promise<Backfill> {
     return this.post(`/v1/backfills/${segment(backfillId)}/cancel`);
+  }
+
+  getOwnerHealth(owners: string[]): Promise<OwnerHealth> {
+    return this.get(`/v1/health${queryString({ owner: owners })}`);
   }
 
   private get<T>(path: string): Promise<T> {

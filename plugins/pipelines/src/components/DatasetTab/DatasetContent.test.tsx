@@ -20,6 +20,7 @@ import {
   createMswPipelinesClient,
   PIPELINES_BASE_URL,
 } from '../../__testUtils__/mswPipelinesClient';
+import { formatTime } from '../PipelineTab/runs';
 import { DatasetContent } from './DatasetContent';
 
 // The graph has its own tests; here only where the tab centres it matters.
@@ -153,7 +154,10 @@ const quality: QualityResult[] = [
 ];
 
 /** Serves the dataset; returns the `field` of each column-lineage request. */
-function serveDataset(dataset: DatasetDetails = details) {
+function serveDataset(
+  dataset: DatasetDetails = details,
+  qualityResults: QualityResult[] = quality,
+) {
   const lineageFields: Array<string | null> = [];
   server.use(
     rest.get(`${BASE}/datasets/:id`, (req, res, ctx) =>
@@ -169,7 +173,7 @@ function serveDataset(dataset: DatasetDetails = details) {
       );
     }),
     rest.get(`${BASE}/datasets/:id/quality`, (_req, res, ctx) =>
-      res(ctx.json({ items: quality })),
+      res(ctx.json({ items: qualityResults })),
     ),
   );
   return lineageFields;
@@ -276,8 +280,70 @@ describe('DatasetContent', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     expect(within(rows[0]).getByText('row_count_above')).toBeInTheDocument();
     expect(within(rows[0]).getByText('failed')).toBeInTheDocument();
+    expect(within(rows[0]).getByTestId('ErrorOutlineIcon')).toBeInTheDocument();
     expect(within(rows[1]).getByText('not_null')).toBeInTheDocument();
     expect(within(rows[1]).getByText('passed')).toBeInTheDocument();
+    expect(within(rows[1]).queryByTestId('ErrorOutlineIcon')).toBeNull();
+    // The failure is of an older run: the latest one passed.
+    expect(
+      screen.getByText('The assertion of the latest run passed.'),
+    ).toBeInTheDocument();
+  });
+
+  it('sums up how the assertions of the latest run went', async () => {
+    const observedAt = hoursAgo(1);
+    const latest = (assertion: string, success: boolean): QualityResult => ({
+      runId: 'run-43',
+      datasetId: DATASET_ID,
+      assertion,
+      success,
+      observedAt,
+    });
+    serveDataset(details, [
+      ...quality,
+      latest('not_null', true),
+      latest('unique', false),
+      latest('row_count_above', false),
+    ]);
+    renderTab();
+
+    const summary = await screen.findByRole('alert');
+    expect(summary).toHaveTextContent(
+      '2 of 3 assertions failed in the latest run.',
+    );
+    const table = screen.getByRole('table', { name: 'Quality results' });
+    expect(within(table).getAllByText('failed')).toHaveLength(3);
+  });
+
+  it('says since when the dataset is late and marks its late producers', async () => {
+    const lateSince = '2026-11-30T06:00:00.000Z';
+    serveDataset({
+      ...details,
+      lateSince,
+      producers: [{ ...details.producers[0], lateSince }],
+    });
+    renderTab();
+
+    expect(
+      await screen.findByText(
+        `Late since ${formatTime(
+          lateSince,
+        )}: a pipeline that writes this dataset is past its freshness deadline.`,
+      ),
+    ).toBeInTheDocument();
+    const producers = await screen.findByRole('table', { name: 'Producers' });
+    expect(within(producers).getByText('late')).toBeInTheDocument();
+    const consumers = screen.getByRole('table', { name: 'Consumers' });
+    expect(within(consumers).queryByText('late')).toBeNull();
+  });
+
+  it('says nothing of lateness while the dataset is on time', async () => {
+    serveDataset();
+    renderTab();
+
+    await screen.findByRole('table', { name: 'Producers' });
+    expect(screen.queryByText(/^Late since/)).toBeNull();
+    expect(screen.queryByText('late')).toBeNull();
   });
 
   it('explains an API without a dataset id', async () => {

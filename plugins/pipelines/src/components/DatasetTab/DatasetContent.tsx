@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Grid from '@mui/material/Grid';
@@ -20,6 +21,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { TimeAgo } from '../shared/TimeAgo';
 import { LineageGraph } from '../LineageGraph';
+import { formatTime } from '../PipelineTab/runs';
 import { datasetIdOf } from '../shared/entityIds';
 import { DatasetParties } from './DatasetParties';
 import { QualityCard } from './QualityCard';
@@ -88,6 +90,14 @@ function DatasetDetailsView(props: { entity: Entity; datasetId: string }) {
   } else {
     details = (
       <>
+        {value.lateSince && (
+          <Grid item xs={12}>
+            <Alert severity="warning">
+              Late since {formatTime(value.lateSince)}: a pipeline that writes
+              this dataset is past its freshness deadline.
+            </Alert>
+          </Grid>
+        )}
         <Grid item xs={12} md={4}>
           <AboutCard dataset={value} />
         </Grid>

@@ -21,7 +21,7 @@ import Typography from '@mui/material/Typography';
 import { DatasetDetails } from '@tributary/plugin-pipelines-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { TimeAgo } from '../shared/TimeAgo';
-import { RunStateChip } from '../shared/RunStateChip';
+import { PipelineStateChips } from '../shared/LateChip';
 import { DatasetParty, partiesOf } from './datasetView';
 
 function PartyRow(props: { party: DatasetParty }) {
@@ -52,7 +52,10 @@ function PartyRow(props: { party: DatasetParty }) {
       </TableCell>
       <TableCell>pipeline</TableCell>
       <TableCell>
-        <RunStateChip state={pipeline.latestRunState} />
+        <PipelineStateChips
+          state={pipeline.latestRunState}
+          lateSince={pipeline.lateSince}
+        />
       </TableCell>
       <TableCell>
         <TimeAgo time={pipeline.latestRunAt} />

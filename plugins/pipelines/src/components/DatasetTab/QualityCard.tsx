@@ -4,6 +4,9 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import CheckCircleOutline from '@mui/icons-material/CheckCircleOutline';
+import ErrorOutline from '@mui/icons-material/ErrorOutline';
+import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Table from '@mui/material/Table';
@@ -15,9 +18,34 @@ import Typography from '@mui/material/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { TimeAgo } from '../shared/TimeAgo';
-import { sortQualityResults } from './datasetView';
+import {
+  LatestRunQuality,
+  latestRunQuality,
+  sortQualityResults,
+} from './datasetView';
 
 const RESULT_LIMIT = 100;
+
+function summaryText(failed: number, total: number): string {
+  if (failed > 0) {
+    return `${failed} of ${total} assertion${
+      total === 1 ? '' : 's'
+    } failed in the latest run`;
+  }
+  return total === 1
+    ? 'The assertion of the latest run passed'
+    : `All ${total} assertions of the latest run passed`;
+}
+
+/** "2 of 5 assertions failed in the latest run", as an error while any did. */
+function LatestRunSummary(props: { summary: LatestRunQuality }) {
+  const { failed, total } = props.summary;
+  return (
+    <Alert severity={failed > 0 ? 'error' : 'success'} sx={{ mb: 2 }}>
+      {summaryText(failed, total)}.
+    </Alert>
+  );
+}
 
 /** The latest data-quality assertion results, failures first. */
 export function QualityCard(props: { datasetId: string }) {
@@ -26,7 +54,10 @@ export function QualityCard(props: { datasetId: string }) {
     () =>
       pipelinesApi
         .listQualityResults(props.datasetId, RESULT_LIMIT)
-        .then(r => sortQualityResults(r.items)),
+        .then(r => ({
+          results: sortQualityResults(r.items),
+          latest: latestRunQuality(r.items),
+        })),
     [pipelinesApi, props.datasetId],
   );
 
@@ -43,7 +74,7 @@ export function QualityCard(props: { datasetId: string }) {
     );
   } else if (loading || !value) {
     body = <Progress />;
-  } else if (value.length === 0) {
+  } else if (!value.latest) {
     body = (
       <Typography variant="body2" color="text.secondary">
         No quality results yet. They come from the OpenLineage
@@ -52,38 +83,45 @@ export function QualityCard(props: { datasetId: string }) {
     );
   } else {
     body = (
-      <Table size="small" aria-label="Quality results">
-        <TableHead>
-          <TableRow>
-            <TableCell>Assertion</TableCell>
-            <TableCell>Column</TableCell>
-            <TableCell>Result</TableCell>
-            <TableCell>Partition</TableCell>
-            <TableCell>Observed</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {value.map(result => (
-            <TableRow
-              key={`${result.runId}\u0000${result.assertion}\u0000${result.column}`}
-            >
-              <TableCell>{result.assertion}</TableCell>
-              <TableCell>{result.column ?? '—'}</TableCell>
-              <TableCell>
-                <Chip
-                  size="small"
-                  color={result.success ? 'success' : 'error'}
-                  label={result.success ? 'passed' : 'failed'}
-                />
-              </TableCell>
-              <TableCell>{result.partition ?? '—'}</TableCell>
-              <TableCell>
-                <TimeAgo time={result.observedAt} />
-              </TableCell>
+      <>
+        <LatestRunSummary summary={value.latest} />
+        <Table size="small" aria-label="Quality results">
+          <TableHead>
+            <TableRow>
+              <TableCell>Assertion</TableCell>
+              <TableCell>Column</TableCell>
+              <TableCell>Result</TableCell>
+              <TableCell>Partition</TableCell>
+              <TableCell>Observed</TableCell>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {value.results.map(result => (
+              <TableRow
+                key={`${result.runId}\u0000${result.assertion}\u0000${result.column}`}
+              >
+                <TableCell>{result.assertion}</TableCell>
+                <TableCell>{result.column ?? '—'}</TableCell>
+                <TableCell>
+                  <Chip
+                    size="small"
+                    color={result.success ? 'success' : 'error'}
+                    variant={result.success ? 'outlined' : 'filled'}
+                    icon={
+                      result.success ? <CheckCircleOutline /> : <ErrorOutline />
+                    }
+                    label={result.success ? 'passed' : 'failed'}
+                  />
+                </TableCell>
+                <TableCell>{result.partition ?? '—'}</TableCell>
+                <TableCell>
+                  <TimeAgo time={result.observedAt} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </>
     );
   }
   return (

@@ -68,3 +68,28 @@ export function describeTransformations(transformations?: unknown[]): string {
   });
   return names.length > 0 ? names.join(', ') : '—';
 }
+
+/** How the assertions of the latest run that checked the dataset went. */
+export interface LatestRunQuality {
+  runId: string;
+  failed: number;
+  total: number;
+}
+
+/** The latest run is the one of the latest observed result. */
+export function latestRunQuality(
+  results: QualityResult[],
+): LatestRunQuality | undefined {
+  if (results.length === 0) {
+    return undefined;
+  }
+  const latest = results.reduce((a, b) =>
+    b.observedAt > a.observedAt ? b : a,
+  );
+  const ofRun = results.filter(r => r.runId === latest.runId);
+  return {
+    runId: latest.runId,
+    failed: ofRun.filter(r => !r.success).length,
+    total: ofRun.length,
+  };
+}

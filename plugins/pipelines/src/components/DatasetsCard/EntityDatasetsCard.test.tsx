@@ -93,6 +93,12 @@ const datasets = [
         title: 'Daily plays',
         latestRunState: 'failed',
       },
+      {
+        id: 'airflow:late_plays',
+        name: 'late_plays',
+        latestRunState: 'succeeded',
+        lateSince: hoursAgo(3),
+      },
     ],
   }),
   // Written by the service itself, not by a pipeline the backend knows.
@@ -157,6 +163,11 @@ describe('EntityDatasetsCard', () => {
     expect(await within(plays).findByText('2 hours ago')).toBeInTheDocument();
     expect(within(plays).getByText('Daily plays')).toBeInTheDocument();
     expect(within(plays).getByText('failed')).toBeInTheDocument();
+    // A late producer is marked so beside its state; the others are not.
+    expect(within(plays).getAllByText('late')).toHaveLength(1);
+    expect(
+      within(plays).getByText('late_plays').previousElementSibling,
+    ).toHaveTextContent('succeededlate');
 
     expect(within(royalties).getByText('writes')).toBeInTheDocument();
     expect(within(royalties).getByText('never')).toBeInTheDocument();

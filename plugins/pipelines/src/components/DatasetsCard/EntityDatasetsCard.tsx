@@ -26,7 +26,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { datasetIdOf } from '../shared/entityIds';
-import { RunStateChip } from '../shared/RunStateChip';
+import { PipelineStateChips } from '../shared/LateChip';
 import {
   declaredApiRefs,
   declaredDatasets,
@@ -84,7 +84,10 @@ function DatasetRow(props: { dataset: DeclaredDataset }) {
           <Stack spacing={0.5}>
             {producers.map(producer => (
               <Box key={producer.id} display="flex" alignItems="center" gap={1}>
-                <RunStateChip state={producer.latestRunState} />
+                <PipelineStateChips
+                  state={producer.latestRunState}
+                  lateSince={producer.lateSince}
+                />
                 <Typography variant="body2">
                   {producer.title ?? producer.name}
                 </Typography>

@@ -11,6 +11,7 @@ import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import { pipelinesApiRef } from '../../api';
 import { createMswPipelinesClient } from '../../__testUtils__/mswPipelinesClient';
+import { formatTime } from '../PipelineTab/runs';
 import { LineageGraph } from './LineageGraph';
 
 // Jest cannot load the worker (import.meta): lay out synchronously.
@@ -176,6 +177,28 @@ describe('LineageGraph', () => {
     expect(queries).toEqual([
       { node: 'pipeline:daily', direction: 'both', depth: '3', limit: '25' },
     ]);
+  });
+
+  it('marks late pipelines', async () => {
+    const lateSince = '2026-11-30T06:00:00.000Z';
+    serveLineage(() => ({
+      ...daily,
+      nodes: daily.nodes.map(n =>
+        n.key === daily.root
+          ? { ...n, latestRunState: 'succeeded', lateSince }
+          : n,
+      ),
+    }));
+    await renderGraph();
+
+    const root = await findNode('Daily streams (pipeline, succeeded, late)');
+    const mark = within(root).getByTestId('late-mark');
+    expect(mark).toHaveTextContent('late');
+    expect(mark).toHaveAttribute(
+      'title',
+      `Late since ${formatTime(lateSince)}: past its freshness deadline`,
+    );
+    expect(screen.getAllByTestId('late-mark')).toHaveLength(1);
   });
 
   it('asks again when the direction or the depth changes', async () => {

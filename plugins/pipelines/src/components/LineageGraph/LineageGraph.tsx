@@ -137,8 +137,11 @@ function nodeLabel(node: ViewNode, names: Map<string, string>): string {
     const anchor = names.get(node.anchor) ?? node.anchor;
     return `${node.count} more ${node.direction} of ${anchor}`;
   }
+  const late = node.lateSince ? ', late' : '';
   const state =
-    node.kind === 'pipeline' ? `, ${node.latestRunState ?? 'no runs'}` : '';
+    node.kind === 'pipeline'
+      ? `, ${node.latestRunState ?? 'no runs'}${late}`
+      : '';
   return `${node.name} (${node.kind}${state})`;
 }
 

@@ -19,6 +19,7 @@ import {
 import { createContext, memo, useContext } from 'react';
 import { MoreNode } from '../../lib/lineageGraph';
 import { Point, routePath } from '../../lib/lineageLayout';
+import { lateDescription } from '../shared/LateChip';
 import { RUN_STATE_PALETTE } from '../shared/RunStateChip';
 
 /** How a node stands while a path is highlighted. */
@@ -109,6 +110,9 @@ function EntityNode(props: NodeProps<EntityFlowNode>) {
   const pipeline = node.kind === 'pipeline';
   const Icon = pipeline ? AccountTreeOutlined : StorageOutlined;
   const state = node.latestRunState ?? 'no runs';
+  const late = pipeline
+    ? lateDescription({ lateSince: node.lateSince })
+    : undefined;
   return (
     <Box
       sx={{
@@ -136,6 +140,20 @@ function EntityNode(props: NodeProps<EntityFlowNode>) {
           display="block"
         >
           {pipeline ? `pipeline · ${state}` : 'dataset'}
+          {late && (
+            <>
+              {' · '}
+              <Box
+                component="span"
+                color="warning.main"
+                fontWeight="bold"
+                title={late}
+                data-testid="late-mark"
+              >
+                late
+              </Box>
+            </>
+          )}
         </Typography>
       </Box>
       {busy && <CircularProgress size={16} aria-label="Loading neighbours" />}

@@ -5,9 +5,13 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Link from '@mui/material/Link';
+import Skeleton from '@mui/material/Skeleton';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -15,24 +19,125 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { Pipeline } from '@tributary/plugin-pipelines-common';
+import {
+  OwnerHealth,
+  Pipeline,
+  PIPELINES_CHANGED_SIGNAL_CHANNEL,
+} from '@tributary/plugin-pipelines-common';
+import { useMemo, useRef } from 'react';
+import { Link as RouterLink } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
-import { RunStateChip } from '../shared/RunStateChip';
-import { sortByAttention, withFailing } from './attention';
+import { PipelineStateChips } from '../shared/LateChip';
 import { RecentRunsStrip } from '../shared/RecentRunsStrip';
+import { namesAny, useSignalRefresh } from '../shared/useSignalRefresh';
+import { mergeById, sortByAttention } from './attention';
 
 const PIPELINE_LIMIT = 200;
 const RECENT_RUNS = 7;
 
+/**
+ * The pipelines page of an owner, with more filters. Its path in both
+ * frontend systems; the app mounts it there.
+ */
+export function pipelinesPagePath(
+  owner: string,
+  filters: Record<string, string> = {},
+): string {
+  return `/pipelines?${new URLSearchParams({ owner, ...filters })}`;
+}
+
+/** The counts of the summary; `filters` when the pipelines page can list them. */
+const HEALTH_COUNTS: Array<{
+  key: 'failing' | 'late' | 'stale' | 'healthy' | 'total';
+  color?: string;
+  filters?: Record<string, string>;
+}> = [
+  { key: 'failing', color: 'error.main', filters: { state: 'failed' } },
+  { key: 'late', color: 'warning.main', filters: { late: '1' } },
+  { key: 'stale', color: 'text.secondary' },
+  { key: 'healthy', color: 'success.main' },
+  { key: 'total', filters: {} },
+];
+
 function Count(props: { label: string; value: number; color?: string }) {
   return (
-    <Box>
+    <>
       <Typography variant="h5" color={props.color}>
         {props.value}
       </Typography>
       <Typography variant="caption" color="text.secondary">
         {props.label}
+      </Typography>
+    </>
+  );
+}
+
+function errorText(error: Error): string {
+  return ResponseError.is(error) ? error.cause.message : error.message;
+}
+
+/** Counts by health, each linking to the pipelines it counts where it can. */
+function HealthSummary(props: {
+  owner: string;
+  health?: OwnerHealth;
+  error?: Error;
+  onRetry: () => void;
+}) {
+  const { owner, health, error } = props;
+  if (error) {
+    return (
+      <Alert
+        severity="warning"
+        sx={{ mb: 2 }}
+        action={
+          <Button color="inherit" size="small" onClick={props.onRetry}>
+            Load again
+          </Button>
+        }
+      >
+        Could not load the health summary: {errorText(error)}
+      </Alert>
+    );
+  }
+  if (!health) {
+    return (
+      <Skeleton
+        variant="rectangular"
+        height={72}
+        sx={{ mb: 2 }}
+        data-testid="health-loading"
+      />
+    );
+  }
+  const datasets = health.failedQualityDatasets;
+  return (
+    <Box mb={2} aria-label="Health" role="group">
+      <Box display="flex" gap={4} flexWrap="wrap">
+        {HEALTH_COUNTS.map(({ key, color, filters }) => {
+          const count = <Count label={key} value={health[key]} color={color} />;
+          return filters ? (
+            <Link
+              key={key}
+              component={RouterLink}
+              to={pipelinesPagePath(owner, filters)}
+              underline="hover"
+              color="inherit"
+              aria-label={`${health[key]} ${key}`}
+            >
+              {count}
+            </Link>
+          ) : (
+            <Box key={key}>{count}</Box>
+          );
+        })}
+      </Box>
+      <Typography
+        variant="body2"
+        mt={1}
+        color={datasets > 0 ? 'error.main' : 'text.secondary'}
+      >
+        {datasets} dataset{datasets === 1 ? '' : 's'} with failed quality checks
       </Typography>
     </Box>
   );
@@ -51,7 +156,10 @@ function PipelineRow(props: { pipeline: Pipeline }) {
         )}
       </TableCell>
       <TableCell>
-        <RunStateChip state={pipeline.latestRunState} />
+        <PipelineStateChips
+          state={pipeline.latestRunState}
+          late={pipeline.late}
+        />
       </TableCell>
       <TableCell>
         <RecentRunsStrip runs={pipeline.recentRuns} />
@@ -60,27 +168,46 @@ function PipelineRow(props: { pipeline: Pipeline }) {
   );
 }
 
-/** A group's pipelines, the ones that need attention first. */
+/**
+ * A group's pipelines: counts by health, then the list, the ones that need
+ * attention first. Both load again when the backend signals a change to a
+ * listed pipeline, keeping what they show until the new data arrives.
+ */
 export function EntityPipelinesOwnershipCard() {
   const { entity } = useEntity();
   const owner = stringifyEntityRef(entity);
   const pipelinesApi = useApi(pipelinesApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(async () => {
+
+  const listed = useRef<ReadonlySet<string>>(new Set());
+  const signalled = useSignalRefresh(
+    PIPELINES_CHANGED_SIGNAL_CHANNEL,
+    message => namesAny(message, listed.current),
+  );
+
+  const health = useAsyncRetry(
+    () => pipelinesApi.getOwnerHealth([owner]),
+    [pipelinesApi, owner, signalled],
+  );
+  const { value, error, retry } = useAsyncRetry(async () => {
     const query = { owner, limit: PIPELINE_LIMIT, recentRuns: RECENT_RUNS };
-    // Failing ones are asked for on their own so that the limit never hides
-    // them; the state filters also give exact counts past the limit.
-    const [all, failing, healthy] = await Promise.all([
+    // Failing and late ones are asked for on their own so that the limit
+    // never hides them.
+    const [all, failing, late] = await Promise.all([
       pipelinesApi.listPipelines(query),
       pipelinesApi.listPipelines({ ...query, state: 'failed' }),
-      pipelinesApi.listPipelines({ owner, state: 'succeeded', limit: 1 }),
+      pipelinesApi.listPipelines({ ...query, late: true }),
     ]);
     return {
-      pipelines: sortByAttention(withFailing(failing.items, all.items)),
+      pipelines: sortByAttention(
+        mergeById(failing.items, late.items, all.items),
+      ),
       total: all.totalCount,
-      failing: failing.totalCount,
-      healthy: healthy.totalCount,
     };
-  }, [pipelinesApi, owner]);
+  }, [pipelinesApi, owner, signalled]);
+  listed.current = useMemo(
+    () => new Set(value?.pipelines.map(pipeline => pipeline.id)),
+    [value],
+  );
 
   let body;
   if (error) {
@@ -90,7 +217,7 @@ export function EntityPipelinesOwnershipCard() {
         <Button onClick={retry}>Try again</Button>
       </>
     );
-  } else if (loading || !value) {
+  } else if (!value) {
     body = <Progress />;
   } else if (value.total === 0) {
     body = (
@@ -104,11 +231,6 @@ export function EntityPipelinesOwnershipCard() {
   } else {
     body = (
       <>
-        <Box display="flex" gap={4} mb={2}>
-          <Count label="failing" value={value.failing} color="error.main" />
-          <Count label="healthy" value={value.healthy} color="success.main" />
-          <Count label="total" value={value.total} />
-        </Box>
         {value.total > value.pipelines.length && (
           <Typography variant="caption" color="text.secondary">
             Showing {value.pipelines.length} of {value.total}; the pipelines
@@ -138,13 +260,20 @@ export function EntityPipelinesOwnershipCard() {
   return (
     <InfoCard
       title="Pipelines"
-      subheader="Failing first"
+      subheader="Failing and late first"
       deepLink={{
-        // The page's path in both frontend systems; the app mounts it there.
-        link: `/pipelines?owner=${encodeURIComponent(owner)}`,
+        link: pipelinesPagePath(owner),
         title: 'All pipelines of this owner',
       }}
     >
+      {value?.total !== 0 && (
+        <HealthSummary
+          owner={owner}
+          health={health.value}
+          error={health.error}
+          onRetry={health.retry}
+        />
+      )}
       {body}
     </InfoCard>
   );

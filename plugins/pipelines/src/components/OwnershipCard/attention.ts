@@ -1,22 +1,20 @@
 import { Pipeline } from '@tributary/plugin-pipelines-common';
 
 /**
- * Where a pipeline goes in an owner's list: lower ranks first. Lateness
- * against a freshness target is not reported by the API yet; when it is, late
- * pipelines get rank 1, after failing ones and before the rest.
+ * Where a pipeline goes in an owner's list: lower ranks first. Failing, then
+ * late against its freshness target, then the rest, healthy ones last.
  */
 export function attentionRank(pipeline: Pipeline): number {
-  switch (pipeline.latestRunState) {
-    case 'failed':
-      return 0;
-    case 'succeeded':
-      return 3;
-    default:
-      return 2;
+  if (pipeline.latestRunState === 'failed') {
+    return 0;
   }
+  if (pipeline.late) {
+    return 1;
+  }
+  return pipeline.latestRunState === 'succeeded' && !pipeline.stale ? 3 : 2;
 }
 
-/** Failing first, healthy last, by name within each rank. */
+/** Failing first, then late, healthy last, by name within each rank. */
 export function sortByAttention(pipelines: Pipeline[]): Pipeline[] {
   return [...pipelines].sort(
     (a, b) =>
@@ -25,8 +23,14 @@ export function sortByAttention(pipelines: Pipeline[]): Pipeline[] {
   );
 }
 
-/** The failing pipelines and the others, each once. */
-export function withFailing(failing: Pipeline[], all: Pipeline[]): Pipeline[] {
-  const ids = new Set(failing.map(p => p.id));
-  return [...failing, ...all.filter(p => !ids.has(p.id))];
+/** The pipelines of every list, each once, in the order first seen. */
+export function mergeById(...lists: Pipeline[][]): Pipeline[] {
+  const seen = new Set<string>();
+  return lists.flat().filter(p => {
+    if (seen.has(p.id)) {
+      return false;
+    }
+    seen.add(p.id);
+    return true;
+  });
 }

@@ -22,7 +22,11 @@ const AXIS_WIDTH = 64;
 const CHART_HEIGHT = PLOT_HEIGHT + 28;
 
 /** How long the latest succeeded runs took, as bars, oldest first. */
-export function DurationChart(props: { pipelineId: string }) {
+export function DurationChart(props: {
+  pipelineId: string;
+  /** Changes when the runs should load again; the chart stays meanwhile. */
+  refreshKey?: number;
+}) {
   const pipelinesApi = useApi(pipelinesApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
     () =>
@@ -30,7 +34,7 @@ export function DurationChart(props: { pipelineId: string }) {
         state: 'succeeded',
         limit: RUNS_CHARTED,
       }),
-    [pipelinesApi, props.pipelineId],
+    [pipelinesApi, props.pipelineId, props.refreshKey],
   );
 
   const points = useMemo(

@@ -6,7 +6,7 @@ import Skeleton from '@mui/material/Skeleton';
 import Typography from '@mui/material/Typography';
 import { Pipeline } from '@tributary/plugin-pipelines-common';
 import { ReactNode } from 'react';
-import { RunStateChip } from '../shared/RunStateChip';
+import { latePartitionsText, PipelineStateChips } from '../shared/LateChip';
 import { formatTime } from './runs';
 import { SectionBox, SectionError } from './SectionStates';
 
@@ -17,6 +17,13 @@ function staleText(stale: NonNullable<Pipeline['stale']>): string {
   return `Stale: ${asOf}${stale.reason ? ` (${stale.reason})` : ''}`;
 }
 
+/** Failed partitions in a row worth a mention: one may be a blip. */
+const STREAK_SHOWN = 2;
+
+/**
+ * Rows of the overview: label and value, each shown while the pipeline loads
+ * too, so the card keeps its size. `fieldsOf` adds "Late since" while late.
+ */
 const FIELDS: Array<[string, (pipeline: Pipeline) => ReactNode]> = [
   [
     'Owner',
@@ -37,9 +44,20 @@ const FIELDS: Array<[string, (pipeline: Pipeline) => ReactNode]> = [
   [
     'Latest run',
     p => (
-      <Box component="span" display="flex" alignItems="center" gap={1}>
-        <RunStateChip state={p.latestRunState} />
+      <Box
+        component="span"
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        columnGap={1}
+      >
+        <PipelineStateChips state={p.latestRunState} late={p.late} />
         {p.latestRunAt && formatTime(p.latestRunAt)}
+        {(p.failureStreak ?? 0) >= STREAK_SHOWN && (
+          <Box component="span" color="error.main" fontWeight="medium">
+            Failing {p.failureStreak} in a row
+          </Box>
+        )}
       </Box>
     ),
   ],
@@ -58,6 +76,29 @@ const FIELDS: Array<[string, (pipeline: Pipeline) => ReactNode]> = [
   ],
   ['Data', p => (p.stale ? staleText(p.stale) : 'Current')],
 ];
+
+/** The fields, with "Late since" after the latest run while it is late. */
+function fieldsOf(
+  pipeline?: Pipeline,
+): Array<[string, (pipeline: Pipeline) => ReactNode]> {
+  const late = pipeline?.late;
+  if (!late) {
+    return FIELDS;
+  }
+  const at = FIELDS.findIndex(([label]) => label === 'Latest run') + 1;
+  return [
+    ...FIELDS.slice(0, at),
+    [
+      'Late since',
+      () => (
+        <Box component="span" color="warning.main">
+          {formatTime(late.since)}: {latePartitionsText(late)}
+        </Box>
+      ),
+    ],
+    ...FIELDS.slice(at),
+  ];
+}
 
 /** Rows × row height: the card keeps its size while the pipeline loads. */
 const OVERVIEW_HEIGHT = FIELDS.length * 32;
@@ -99,7 +140,7 @@ export function OverviewCard(props: {
         minHeight={OVERVIEW_HEIGHT}
         m={0}
       >
-        {FIELDS.map(([label, render]) => (
+        {fieldsOf(pipeline).map(([label, render]) => (
           <Box key={label} display="contents">
             <Typography component="dt" variant="body2" color="text.secondary">
               {label}

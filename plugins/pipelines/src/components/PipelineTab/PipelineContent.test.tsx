@@ -4,14 +4,16 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   ANNOTATION_PIPELINE_ID,
   Backfill,
   BackfillPlan,
   Pipeline,
+  pipelineSignalChannel,
   Run,
 } from '@tributary/plugin-pipelines-common';
 import { rest } from 'msw';
@@ -22,6 +24,8 @@ import {
   PIPELINES_BASE_URL,
 } from '../../__testUtils__/mswPipelinesClient';
 import { mockPermissions } from '../../__testUtils__/permissions';
+import { fakeSignalApi } from '../../__testUtils__/fakeSignalApi';
+import { formatTime } from './runs';
 import { isPipelineEntity, PipelineContent } from '.';
 
 jest.mock('../LineageGraph', () => ({
@@ -119,15 +123,18 @@ const newBackfill: Backfill = {
 /**
  * Serves the pipeline, its runs and its backfills like the backend; records
  * run queries. Each list of backfills answers one request, the last repeats.
+ * `current` is read at each request: change it to change what the backend has.
  */
 function serveBackend(
   options: {
     failPipelineOnce?: boolean;
     runs?: Run[];
     backfills?: Backfill[][];
+    current?: { pipeline: Pipeline; runs: Run[] };
   } = {},
 ) {
   const runQueries: URLSearchParams[] = [];
+  const pipelineRequests: string[] = [];
   let failPipeline = options.failPipelineOnce ?? false;
   const backfillLists = options.backfills ?? [[]];
   let backfillCalls = 0;
@@ -138,7 +145,8 @@ function serveBackend(
       backfillCalls += 1;
       return res(ctx.json({ items }));
     }),
-    rest.get(`${BASE_URL}/v1/pipelines/:id`, (_req, res, ctx) => {
+    rest.get(`${BASE_URL}/v1/pipelines/:id`, (req, res, ctx) => {
+      pipelineRequests.push(String(req.params.id));
       if (failPipeline) {
         failPipeline = false;
         return res(
@@ -149,7 +157,7 @@ function serveBackend(
           }),
         );
       }
-      return res(ctx.json(pipeline));
+      return res(ctx.json(options.current?.pipeline ?? pipeline));
     }),
     rest.get(`${BASE_URL}/v1/pipelines/:id/runs`, (req, res, ctx) => {
       const query = req.url.searchParams;
@@ -157,7 +165,7 @@ function serveBackend(
       const offset = Number(query.get('offset') ?? 0);
       const limit = Number(query.get('limit') ?? 50);
       const state = query.get('state');
-      const matching = (options.runs ?? runs).filter(
+      const matching = (options.current?.runs ?? options.runs ?? runs).filter(
         run => !state || run.state === state,
       );
       return res(
@@ -170,7 +178,11 @@ function serveBackend(
       );
     }),
   );
-  return { runQueries };
+  return {
+    runQueries,
+    pipelineRequests,
+    backfillCalls: () => backfillCalls,
+  };
 }
 
 function pipelineEntity(annotations: Record<string, string>): Entity {
@@ -184,6 +196,7 @@ function pipelineEntity(annotations: Record<string, string>): Entity {
 
 async function renderTab(
   entity = pipelineEntity({ [ANNOTATION_PIPELINE_ID]: PIPELINE_ID }),
+  signals?: ReturnType<typeof fakeSignalApi>,
 ) {
   const client = createMswPipelinesClient();
   await renderInTestApp(
@@ -191,7 +204,11 @@ async function renderTab(
       <PipelineContent />
     </EntityProvider>,
     {
-      apis: [[pipelinesApiRef, client], mockPermissions(() => true)],
+      apis: [
+        [pipelinesApiRef, client],
+        mockPermissions(() => true),
+        ...(signals ? [[signalApiRef, signals] as const] : []),
+      ],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
@@ -431,6 +448,104 @@ describe('PipelineContent', () => {
     expect(
       screen.getAllByText(new RegExp(ANNOTATION_PIPELINE_ID)).length,
     ).toBeGreaterThan(0);
+  });
+  it('marks a late pipeline and a streak of failures in the overview', async () => {
+    const late = {
+      since: '2026-11-30T06:00:00.000Z',
+      partitionCount: 2,
+      oldestPartition: '2026-11-29T00:00:00.000Z',
+    };
+    serveBackend({
+      current: {
+        pipeline: { ...pipeline, late, failureStreak: 3 },
+        runs,
+      },
+    });
+    await renderTab();
+
+    expect(await screen.findByText('Failing 3 in a row')).toBeInTheDocument();
+    expect(screen.getByText('late')).toBeInTheDocument();
+    expect(screen.getByText('Late since').nextElementSibling).toHaveTextContent(
+      `${formatTime(
+        late.since,
+      )}: 2 partitions past their freshness deadline (oldest 2026-11-29)`,
+    );
+  });
+
+  it('says nothing of lateness or a single failure when there is none to tell', async () => {
+    serveBackend({
+      current: { pipeline: { ...pipeline, failureStreak: 1 }, runs },
+    });
+    await renderTab();
+
+    expect(await screen.findByText('@daily')).toBeInTheDocument();
+    expect(screen.queryByText('Late since')).not.toBeInTheDocument();
+    expect(screen.queryByText('late')).not.toBeInTheDocument();
+    expect(screen.queryByText(/in a row/)).not.toBeInTheDocument();
+  });
+
+  it('loads the pipeline, its runs and backfills again in place when the backend signals a change', async () => {
+    const current = { pipeline, runs };
+    const backend = serveBackend({ current });
+    const signals = fakeSignalApi();
+    await renderTab(undefined, signals);
+
+    const grid = await screen.findByRole('group', { name: 'Run history' });
+    expect(
+      within(grid).getByRole('button', { name: '2026-11-30: failed' }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(backend.runQueries).toHaveLength(3));
+    await waitFor(() => expect(backend.backfillCalls()).toBe(1));
+    expect(backend.pipelineRequests).toHaveLength(1);
+    expect(signals.channels()).toEqual([pipelineSignalChannel(PIPELINE_ID)]);
+
+    // The 30th succeeds on a retry; the pipeline's latest run with it.
+    current.pipeline = { ...pipeline, latestRunState: 'succeeded' };
+    current.runs = [dailyRun(30, { id: 'run-30-retry', attempt: 4 }), ...runs];
+    signals.emit(pipelineSignalChannel(PIPELINE_ID), {
+      pipelineIds: [PIPELINE_ID],
+    });
+
+    // What was shown stays while the new data loads: no placeholders.
+    expect(screen.queryByTestId('run-history-loading')).toBeNull();
+    expect(screen.queryByTestId('runs-loading')).toBeNull();
+    expect(screen.queryByTestId('duration-loading')).toBeNull();
+    expect(screen.queryByTestId('backfills-loading')).toBeNull();
+    expect(screen.getByText('@daily')).toBeInTheDocument();
+
+    expect(
+      await within(grid).findByRole('button', {
+        name: '2026-11-30: succeeded',
+      }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(backend.runQueries).toHaveLength(6));
+    expect(backend.pipelineRequests).toHaveLength(2);
+    await waitFor(() => expect(backend.backfillCalls()).toBe(2));
+    await waitFor(() =>
+      expect(within(runsTable()).getAllByRole('row')[1]).toHaveTextContent(
+        /succeeded/,
+      ),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByText('Latest run').nextElementSibling,
+      ).toHaveTextContent(/^succeeded/),
+    );
+  });
+
+  it('ignores signals of other pipelines', async () => {
+    const backend = serveBackend();
+    const signals = fakeSignalApi();
+    await renderTab(undefined, signals);
+    await waitFor(() => expect(backend.runQueries).toHaveLength(3));
+
+    signals.emit(pipelineSignalChannel('airflow:other'), {
+      pipelineIds: ['airflow:other'],
+    });
+    await act(() => new Promise(resolve => setTimeout(resolve, 100)));
+
+    expect(backend.runQueries).toHaveLength(3);
+    expect(backend.pipelineRequests).toHaveLength(1);
   });
 });
 

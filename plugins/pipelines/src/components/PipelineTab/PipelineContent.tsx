@@ -5,12 +5,16 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import Grid from '@mui/material/Grid';
-import { ANNOTATION_PIPELINE_ID } from '@tributary/plugin-pipelines-common';
+import {
+  ANNOTATION_PIPELINE_ID,
+  pipelineSignalChannel,
+} from '@tributary/plugin-pipelines-common';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { LineageGraph } from '../LineageGraph';
 import { pipelineIdOf } from '../shared/entityIds';
+import { useSignalRefresh } from '../shared/useSignalRefresh';
 import { BackfillButton } from './BackfillButton';
 import { BackfillsCard } from './BackfillsCard';
 import { DurationChart } from './DurationChart';
@@ -22,14 +26,17 @@ const LINEAGE_HEIGHT = 480;
 
 /**
  * Each section loads on its own, so one failing request leaves the others
- * readable and retries only itself.
+ * readable and retries only itself. When the backend signals a change to the
+ * pipeline, the pipeline, its runs and its backfills load again in place: the
+ * sections keep showing what they have until the new data arrives.
  */
 function PipelineSections(props: { pipelineId: string }) {
   const { pipelineId } = props;
   const pipelinesApi = useApi(pipelinesApiRef);
+  const signalled = useSignalRefresh(pipelineSignalChannel(pipelineId));
   const pipeline = useAsyncRetry(
     () => pipelinesApi.getPipeline(pipelineId),
-    [pipelinesApi, pipelineId],
+    [pipelinesApi, pipelineId, signalled],
   );
   // Bumped when a backfill starts here, so the list shows it at once.
   const [backfillsVersion, setBackfillsVersion] = useState(0);
@@ -51,16 +58,20 @@ function PipelineSections(props: { pipelineId: string }) {
         />
       </Grid>
       <Grid item xs={12} md={7}>
-        <RunHistoryGrid pipelineId={pipelineId} />
+        <RunHistoryGrid pipelineId={pipelineId} refreshKey={signalled} />
       </Grid>
       <Grid item xs={12}>
-        <BackfillsCard pipelineId={pipelineId} refreshKey={backfillsVersion} />
+        <BackfillsCard
+          pipelineId={pipelineId}
+          // Both only grow, so their sum changes whenever either does.
+          refreshKey={backfillsVersion + signalled}
+        />
       </Grid>
       <Grid item xs={12}>
-        <DurationChart pipelineId={pipelineId} />
+        <DurationChart pipelineId={pipelineId} refreshKey={signalled} />
       </Grid>
       <Grid item xs={12}>
-        <RunsTable pipelineId={pipelineId} />
+        <RunsTable pipelineId={pipelineId} refreshKey={signalled} />
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Lineage" noPadding>

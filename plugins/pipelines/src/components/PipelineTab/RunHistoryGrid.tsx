@@ -120,12 +120,16 @@ function Legend(props: { states: RunState[]; backfill: boolean }) {
 }
 
 /** The latest partitions as coloured cells; a cell opens its run. */
-export function RunHistoryGrid(props: { pipelineId: string }) {
+export function RunHistoryGrid(props: {
+  pipelineId: string;
+  /** Changes when the runs should load again; the grid stays meanwhile. */
+  refreshKey?: number;
+}) {
   const pipelinesApi = useApi(pipelinesApiRef);
   const [selected, setSelected] = useState<PartitionCell>();
   const { value, loading, error, retry } = useAsyncRetry(
     () => pipelinesApi.listRuns(props.pipelineId, { limit: RUNS_FETCHED }),
-    [pipelinesApi, props.pipelineId],
+    [pipelinesApi, props.pipelineId, props.refreshKey],
   );
 
   const { cells, columns } = useMemo(() => {

@@ -122,7 +122,11 @@ function RunRow(props: { run: Run; onOpen: (run: Run) => void }) {
 }
 
 /** Every run of the pipeline, paged and filtered on the server. */
-export function RunsTable(props: { pipelineId: string }) {
+export function RunsTable(props: {
+  pipelineId: string;
+  /** Changes when the runs should load again; the rows stay meanwhile. */
+  refreshKey?: number;
+}) {
   const pipelinesApi = useApi(pipelinesApiRef);
   const [page, setPage] = useState(0);
   const [rowsPerPage, setRowsPerPage] = useState(ROWS_PER_PAGE_OPTIONS[0]);
@@ -136,7 +140,14 @@ export function RunsTable(props: { pipelineId: string }) {
         limit: rowsPerPage,
         state: state || undefined,
       }),
-    [pipelinesApi, props.pipelineId, page, rowsPerPage, state],
+    [
+      pipelinesApi,
+      props.pipelineId,
+      page,
+      rowsPerPage,
+      state,
+      props.refreshKey,
+    ],
   );
 
   let body;

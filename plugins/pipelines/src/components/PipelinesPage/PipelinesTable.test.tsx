@@ -1,5 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { screen, waitFor } from '@testing-library/react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ResponseError } from '@backstage/errors';
 import { pipelinesApiRef } from '../../api';
@@ -11,6 +12,12 @@ import { PipelinesTable } from './PipelinesTable';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { identityApiRef } from '@backstage/core-plugin-api';
+import {
+  ListPipelinesResponse,
+  PIPELINES_CHANGED_SIGNAL_CHANNEL,
+} from '@tributary/plugin-pipelines-common';
+import { useLocation } from 'react-router-dom';
+import { fakeSignalApi } from '../../__testUtils__/fakeSignalApi';
 
 const mountedRoutes = {
   '/catalog/:namespace/:kind/:name': entityRouteRef,
@@ -40,6 +47,17 @@ function otherApis() {
 }
 
 jest.setTimeout(30_000);
+
+/** The query of the page's URL, to see what the filters keep there. */
+function ShowLocation() {
+  return <div data-testid="location">{useLocation().search}</div>;
+}
+
+const LATE = {
+  since: '2026-11-30T06:00:00.000Z',
+  partitionCount: 2,
+  oldestPartition: '2026-11-29T00:00:00.000Z',
+};
 
 describe('PipelinesTable', () => {
   it('lists pipelines with owner, scheduler and latest state', async () => {
@@ -219,5 +237,110 @@ describe('PipelinesTable', () => {
     expect(cells[0].getAttribute('aria-label')).toMatch(/succeeded$/);
     expect(cells[1].getAttribute('aria-label')).toMatch(/failed$/);
     expect(screen.getByText('3 hours ago')).toBeInTheDocument();
+  });
+
+  it('filters to late pipelines, keeps the filter in the URL and starts at the first page', async () => {
+    const api = fakePipelinesApi(
+      Array.from({ length: 60 }, (_, i) =>
+        examplePipeline(`Task${String(i).padStart(2, '0')}`, {
+          latestRunState: 'succeeded',
+          late: i === 55 ? LATE : undefined,
+        }),
+      ),
+    );
+    await renderInTestApp(
+      <>
+        <PipelinesTable />
+        <ShowLocation />
+      </>,
+      {
+        apis: [[pipelinesApiRef, api], ...otherApis()],
+        mountedRoutes,
+        initialRouteEntries: ['/?page=1'],
+      },
+    );
+    expect(await screen.findByText('Task50')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Late only' }));
+
+    await waitFor(() =>
+      expect(api.listPipelines).toHaveBeenLastCalledWith(
+        expect.objectContaining({ late: true, offset: 0 }),
+      ),
+    );
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\?late=1$/);
+    const table = await screen.findByRole('table', { name: 'Pipelines' });
+    await waitFor(() =>
+      expect(within(table).getAllByRole('row')).toHaveLength(2),
+    );
+    const row = within(table).getAllByRole('row')[1];
+    expect(within(row).getByText('Task55')).toBeInTheDocument();
+    expect(within(row).getByText('succeeded')).toBeInTheDocument();
+    expect(within(row).getByText('late')).toBeInTheDocument();
+    expect(screen.getByText('1 pipeline')).toBeInTheDocument();
+  });
+
+  it('reads the late filter from the URL', async () => {
+    const api = fakePipelinesApi([examplePipeline('Slow', { late: LATE })]);
+    await renderInTestApp(<PipelinesTable />, {
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
+      initialRouteEntries: ['/?late=1&state=succeeded'],
+    });
+
+    expect(await screen.findByText('Slow')).toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'Late only' })).toBeChecked();
+    expect(api.listPipelines).toHaveBeenCalledWith(
+      expect.objectContaining({ late: true, state: 'succeeded' }),
+    );
+  });
+
+  it('loads the page again in place when a pipeline on it changes, and not for others', async () => {
+    const pipelines = [
+      examplePipeline('DailyStreams', { latestRunState: 'running' }),
+    ];
+    const api = fakePipelinesApi(pipelines);
+    const signals = fakeSignalApi();
+    await renderInTestApp(<PipelinesTable />, {
+      apis: [[pipelinesApiRef, api], [signalApiRef, signals], ...otherApis()],
+      mountedRoutes,
+    });
+    expect(await screen.findByText('running')).toBeInTheDocument();
+    const calls = api.listPipelines.mock.calls.length;
+
+    signals.emit(PIPELINES_CHANGED_SIGNAL_CHANNEL, {
+      pipelineIds: ['airflow:not_on_this_page'],
+    });
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(api.listPipelines).toHaveBeenCalledTimes(calls);
+
+    // The next answer waits, to see what the table shows meanwhile.
+    let answer: (page: ListPipelinesResponse) => void = () => {};
+    api.listPipelines.mockImplementationOnce(
+      () => new Promise(resolve => (answer = resolve)),
+    );
+    signals.emit(PIPELINES_CHANGED_SIGNAL_CHANNEL, {
+      pipelineIds: ['airflow:other', 'luigi:DailyStreams'],
+    });
+    await waitFor(() =>
+      expect(api.listPipelines).toHaveBeenCalledTimes(calls + 1),
+    );
+    expect(api.listPipelines).toHaveBeenLastCalledWith(
+      expect.objectContaining({ offset: 0, limit: 50 }),
+    );
+    expect(screen.getByText('running')).toBeInTheDocument();
+    expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
+
+    await act(async () =>
+      answer({
+        items: [{ ...pipelines[0], latestRunState: 'failed', late: LATE }],
+        totalCount: 1,
+        offset: 0,
+        limit: 50,
+      }),
+    );
+    expect(await screen.findByText('failed')).toBeInTheDocument();
+    expect(screen.getByText('late')).toBeInTheDocument();
+    expect(screen.queryByText('running')).not.toBeInTheDocument();
   });
 });

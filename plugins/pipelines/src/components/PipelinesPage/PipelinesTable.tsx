@@ -15,7 +15,9 @@ import {
 } from '@backstage/plugin-catalog-react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
 import FormControl from '@mui/material/FormControl';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import InputLabel from '@mui/material/InputLabel';
 import Link from '@mui/material/Link';
 import MenuItem from '@mui/material/MenuItem';
@@ -36,17 +38,19 @@ import {
   ANNOTATION_PIPELINE_ID,
   isRunState,
   Pipeline,
+  PIPELINES_CHANGED_SIGNAL_CHANNEL,
   RUN_STATES,
 } from '@tributary/plugin-pipelines-common';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { pipelinesApiRef } from '../../api';
-import { RunStateChip } from '../shared/RunStateChip';
+import { PipelineStateChips } from '../shared/LateChip';
 import { RecentRunsStrip } from '../shared/RecentRunsStrip';
 import { TimeAgo } from '../shared/TimeAgo';
+import { namesAny, useSignalRefresh } from '../shared/useSignalRefresh';
 
 const ROWS_PER_PAGE_OPTIONS = [25, 50, 100];
 const RECENT_RUNS = 14;
@@ -58,6 +62,8 @@ interface Filters {
   owner: string;
   source: string;
   state: string;
+  /** Only pipelines past a freshness deadline. */
+  late: boolean;
   page: number;
   size: number;
 }
@@ -70,6 +76,7 @@ function readFilters(params: URLSearchParams): Filters {
     owner: params.get('owner') ?? '',
     source: params.get('source') ?? '',
     state: isRunState(params.get('state')) ? params.get('state')! : '',
+    late: params.get('late') === '1',
     page: Math.max(0, Number(params.get('page')) || 0),
     size: ROWS_PER_PAGE_OPTIONS.includes(size)
       ? size
@@ -84,6 +91,7 @@ function writeFilters(filters: Filters): URLSearchParams {
   if (filters.owner) params.set('owner', filters.owner);
   if (filters.source) params.set('source', filters.source);
   if (filters.state) params.set('state', filters.state);
+  if (filters.late) params.set('late', '1');
   if (filters.page) params.set('page', String(filters.page));
   if (filters.size !== ROWS_PER_PAGE_OPTIONS[1]) {
     params.set('size', String(filters.size));
@@ -120,7 +128,10 @@ function PipelineRow(props: { pipeline: Pipeline; entityPath?: string }) {
       <TableCell>{pipeline.source}</TableCell>
       <TableCell>{pipeline.schedule ?? '—'}</TableCell>
       <TableCell>
-        <RunStateChip state={pipeline.latestRunState} />
+        <PipelineStateChips
+          state={pipeline.latestRunState}
+          late={pipeline.late}
+        />
         {pipeline.stale && (
           <Typography variant="caption" color="warning.main" display="block">
             stale: scheduler unreachable
@@ -201,6 +212,12 @@ export function PipelinesTable() {
   }, [identityApi]);
 
   const owners = filters.mine ? myRefs.value : undefined;
+  // Loaded again when the backend signals a change to a pipeline shown.
+  const shown = useRef<ReadonlySet<string>>(new Set());
+  const signalled = useSignalRefresh(
+    PIPELINES_CHANGED_SIGNAL_CHANNEL,
+    message => namesAny(message, shown.current),
+  );
   const { value, loading, error, retry } = useAsyncRetry(async () => {
     if (filters.mine && !owners) return undefined;
     return pipelinesApi.listPipelines({
@@ -210,16 +227,22 @@ export function PipelinesTable() {
       owner: owners ?? (filters.owner || undefined),
       source: filters.source || undefined,
       state: isRunState(filters.state) ? filters.state : undefined,
+      late: filters.late || undefined,
       recentRuns: RECENT_RUNS,
     });
-  }, [pipelinesApi, params.toString(), owners?.join(',')]);
+  }, [pipelinesApi, params.toString(), owners?.join(','), signalled]);
+  shown.current = useMemo(
+    () => new Set(value?.items.map(pipeline => pipeline.id)),
+    [value],
+  );
   const entityPaths = useEntityPaths(value?.items);
   const filtered = Boolean(
     filters.search ||
       filters.mine ||
       filters.owner ||
       filters.source ||
-      filters.state,
+      filters.state ||
+      filters.late,
   );
 
   let body;
@@ -365,6 +388,17 @@ export function PipelinesTable() {
             ))}
           </Select>
         </FormControl>
+        <FormControlLabel
+          control={
+            <Checkbox
+              size="small"
+              checked={filters.late}
+              onChange={event => update({ late: event.target.checked })}
+            />
+          }
+          label="Late only"
+          title="Only pipelines with partitions past their freshness deadline"
+        />
         {value && (
           <Typography variant="body2" color="text.secondary">
             {value.totalCount} pipeline{value.totalCount === 1 ? '' : 's'}
