@@ -318,7 +318,7 @@ async function main() {
         await waitFor(
           'failing and late notifications',
           async () => {
-            const text = await page.locator('main').innerText();
+            const text = await page.locator('body').innerText();
             if (
               /data_platform\.export_devices failed \d+ times in a row/.test(
                 text,

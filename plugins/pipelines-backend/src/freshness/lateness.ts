@@ -107,3 +107,32 @@ export function findLatePartitions(options: {
 export function isCurrentlyLate(late: LatePartition): boolean {
   return late.recoveredAt === undefined;
 }
+
+/** A partition whose deadline has passed. */
+export interface DuePartition {
+  partition: Date;
+  deadline: Date;
+}
+
+/**
+ * The partitions that started in [from, now) and whose deadline is at or
+ * before `now`, oldest first: those that are late unless they succeeded.
+ */
+export function duePartitions(options: {
+  schedule: PartitionSchedule;
+  target: FreshnessTarget;
+  from: Date;
+  now: Date;
+}): DuePartition[] {
+  const { schedule, target, from, now } = options;
+  return schedule
+    .partitionsBetween(from, now, MAX_LATENESS_PARTITIONS)
+    .map(partition => ({
+      partition,
+      deadline: deadlineOf(target, {
+        start: partition,
+        end: schedule.next(partition),
+      }),
+    }))
+    .filter(due => due.deadline.getTime() <= now.getTime());
+}

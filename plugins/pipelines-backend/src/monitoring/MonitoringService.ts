@@ -25,18 +25,13 @@ import {
   FreshnessTarget,
   parseFreshnessTarget,
 } from '../freshness/freshnessTarget';
-import {
-  findLatePartitions,
-  isCurrentlyLate,
-  PartitionOutcome,
-} from '../freshness/lateness';
+import { DuePartition, duePartitions } from '../freshness/lateness';
 import { LineageService } from '../lineage/LineageService';
 import {
   AlertKind,
   DatabaseMonitoringStore,
   MonitoredPipeline,
   PipelineHealth,
-  RunOutcome,
   sameHealth,
   StoredAlert,
 } from '../store/DatabaseMonitoringStore';
@@ -105,31 +100,6 @@ export function readMonitoringOptions(
       )
     : DEFAULT_LOOKBACK_MS;
   return { failureStreak, lookbackMs, targets: readConfiguredTargets(config) };
-}
-
-/**
- * Failed partitions in a row, from the latest back: the latest attempt of
- * each partition (or each run, without partitions) counts; runs still going
- * are passed over.
- */
-export function failureStreak(runs: RunOutcome[]): number {
-  const latest = new Map<string, RunOutcome>();
-  for (const run of runs) {
-    const key = run.partition ? String(run.partition.getTime()) : run.runId;
-    const known = latest.get(key);
-    // The latest attempt of a partition: the one that ended (or began) last.
-    const at = (r: RunOutcome) => (r.endedAt ?? r.sortTime).getTime();
-    if (!known || at(run) >= at(known)) latest.set(key, run);
-  }
-  const ordered = [...latest.values()].sort(
-    (a, b) => b.sortTime.getTime() - a.sortTime.getTime(),
-  );
-  let streak = 0;
-  for (const run of ordered) {
-    if (run.state === 'failed' || run.state === 'aborted') streak++;
-    else if (run.state === 'succeeded') break;
-  }
-  return streak;
 }
 
 /** What an incident reaches downstream, through lineage. */
@@ -202,21 +172,29 @@ export class MonitoringService {
 
   async evaluate(): Promise<EvaluationResult> {
     const now = (this.deps.clock ?? (() => new Date()))();
+    const windowStart = now.getTime() - this.deps.options.lookbackMs;
     const annotated = await this.annotatedTargets();
     const pipelines = await this.deps.monitoring.listMonitoredPipelines();
-    const outcomes = await this.deps.monitoring.listRunOutcomes(
-      new Date(now.getTime() - this.deps.options.lookbackMs),
+    const summaries = await this.deps.monitoring.listRunSummaries(
+      new Date(windowStart),
     );
 
-    // Pipelines on one schedule share their partitions: computed once a cycle.
-    const cycleSchedules = new Map<PartitionSchedule, PartitionSchedule>();
-    const memoized = (schedule: PartitionSchedule) => {
-      let memo = cycleSchedules.get(schedule);
-      if (!memo) {
-        memo = memoizeSchedule(schedule);
-        cycleSchedules.set(schedule, memo);
+    // Pipelines on one schedule with one target share their due partitions:
+    // computed once a cycle, not once a pipeline.
+    const dueCache = new Map<string, DuePartition[]>();
+    const dueOf = (
+      schedule: PartitionSchedule,
+      targetText: string,
+      target: FreshnessTarget,
+      from: number,
+    ) => {
+      const key = `${schedule.description}|${targetText}|${from}`;
+      let due = dueCache.get(key);
+      if (!due) {
+        due = duePartitions({ schedule, target, from: new Date(from), now });
+        dueCache.set(key, due);
       }
-      return memo;
+      return due;
     };
     const changes: Array<{ pipelineId: string; health: PipelineHealth }> = [];
     const states = new Map<
@@ -225,41 +203,34 @@ export class MonitoringService {
     >();
     let withTarget = 0;
     for (const pipeline of pipelines) {
-      const runs = outcomes.get(pipeline.id) ?? [];
+      const summary = summaries.get(pipeline.id);
       const targetText = this.targetTextOf(pipeline, annotated);
       const health: PipelineHealth = {
         monitoredTarget: targetText,
-        failureStreak: failureStreak(runs) || undefined,
+        failureStreak: summary?.failureStreak || undefined,
       };
       const target = targetText
         ? this.targetOf(targetText, pipeline)
         : undefined;
       const schedule = target ? this.scheduleOf(pipeline) : undefined;
-      if (target && schedule) {
+      if (targetText && target && schedule) {
         withTarget++;
         // Partitions count from when the pipeline is known to exist: its
         // first sighting, or its oldest run when that is older (a scheduler
         // seen for the first time reports its history).
         const from = Math.max(
-          now.getTime() - this.deps.options.lookbackMs,
-          runs.reduce(
-            (earliest, r) =>
-              r.partition && r.partition.getTime() < earliest
-                ? r.partition.getTime()
-                : earliest,
+          windowStart,
+          Math.min(
             pipeline.firstSeenAt.getTime(),
+            summary?.firstPartition ?? Infinity,
           ),
         );
         try {
-          const late = findLatePartitions({
-            schedule: memoized(schedule),
-            target,
-            outcomes: toPartitionOutcomes(runs, schedule),
-            now,
-            lookback: { from: new Date(from) },
-          }).filter(isCurrentlyLate);
+          const late = dueOf(schedule, targetText, target, from).filter(
+            due => !summary?.succeeded.has(due.partition.getTime()),
+          );
           if (late.length > 0) {
-            health.lateSince = late[0].lateSince;
+            health.lateSince = late[0].deadline;
             health.latePartitions = late.length;
             health.lateOldestPartition = late[0].partition;
           }
@@ -632,47 +603,4 @@ export class MonitoringService {
     }
     return `/pipelines?search=${encodeURIComponent(pipeline.name)}`;
   }
-}
-
-/** A schedule that remembers its answers, for the length of one cycle. */
-function memoizeSchedule(schedule: PartitionSchedule): PartitionSchedule {
-  const between = new Map<string, Date[]>();
-  const nexts = new Map<number, Date>();
-  return {
-    description: schedule.description,
-    isAligned: t => schedule.isAligned(t),
-    previous: t => schedule.previous(t),
-    next: t => {
-      let next = nexts.get(t.getTime());
-      if (!next) {
-        next = schedule.next(t);
-        nexts.set(t.getTime(), next);
-      }
-      return next;
-    },
-    partitionsBetween: (start, end, max) => {
-      const key = `${start.getTime()}|${end.getTime()}|${max}`;
-      let partitions = between.get(key);
-      if (!partitions) {
-        partitions = schedule.partitionsBetween(start, end, max);
-        between.set(key, partitions);
-      }
-      return partitions;
-    },
-  };
-}
-
-/** Runs with a partition, as lateness reads them. */
-function toPartitionOutcomes(
-  runs: RunOutcome[],
-  schedule: PartitionSchedule,
-): PartitionOutcome[] {
-  return runs
-    .filter(run => run.partition)
-    .map(run => ({
-      partition: run.partition!,
-      partitionEnd: run.partitionEnd ?? schedule.next(run.partition!),
-      state: run.state,
-      succeededAt: run.state === 'succeeded' ? run.endedAt : undefined,
-    }));
 }

@@ -41,3 +41,33 @@ describe('PipelineSignals', () => {
     expect(publish).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('PipelineSignals under a burst', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('sends every pipeline its own signal, a batch per flush', async () => {
+    jest.useFakeTimers();
+    const publish = jest.fn(async (_signal: { channel: string }) => {});
+    const signals = new PipelineSignals(
+      { publish } as any,
+      mockServices.logger.mock(),
+      1000,
+    );
+    const ids = Array.from({ length: 120 }, (_, i) => `p${i}`);
+    signals.notify(ids);
+    await jest.advanceTimersByTimeAsync(1000);
+    const channels = () => publish.mock.calls.map(([s]) => s.channel);
+    expect(
+      channels().filter(c => c === PIPELINES_CHANGED_SIGNAL_CHANNEL),
+    ).toHaveLength(1);
+    expect(channels()).toHaveLength(1 + 50);
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(new Set(channels())).toEqual(
+      new Set([
+        PIPELINES_CHANGED_SIGNAL_CHANNEL,
+        ...ids.map(pipelineSignalChannel),
+      ]),
+    );
+    expect(channels()).toHaveLength(1 + 120);
+  });
+});

@@ -7,7 +7,7 @@ import {
 
 /** Ids per broadcast message, and pipelines given their own signal per flush. */
 const IDS_PER_MESSAGE = 500;
-const PER_PIPELINE_SIGNALS_PER_FLUSH = 200;
+const PER_PIPELINE_SIGNALS_PER_FLUSH = 50;
 
 /**
  * Tells open pages which pipelines changed: one broadcast on
@@ -17,6 +17,8 @@ const PER_PIPELINE_SIGNALS_PER_FLUSH = 200;
  */
 export class PipelineSignals {
   private readonly pending = new Set<string>();
+  /** Pipelines still owed a signal on their own channel. */
+  private perPipeline: string[] = [];
   private timer?: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -27,7 +29,8 @@ export class PipelineSignals {
 
   notify(pipelineIds: Iterable<string>): void {
     for (const id of pipelineIds) this.pending.add(id);
-    if (this.pending.size > 0 && !this.timer) {
+    const owed = this.pending.size > 0 || this.perPipeline.length > 0;
+    if (owed && !this.timer) {
       this.timer = setTimeout(() => {
         this.flush().catch(error =>
           this.logger.warn(`Could not publish pipeline signals: ${error}`),
@@ -49,14 +52,18 @@ export class PipelineSignals {
         message: { pipelineIds: ids.slice(i, i + IDS_PER_MESSAGE) },
       });
     }
-    // Past the cap, open pipeline tabs still hear the broadcast.
-    for (const id of ids.slice(0, PER_PIPELINE_SIGNALS_PER_FLUSH)) {
+    // A burst (the demo's history, a scheduler's first poll) touches
+    // thousands of pipelines: their own signals go out a batch per flush.
+    this.perPipeline = [...new Set([...this.perPipeline, ...ids])];
+    const batch = this.perPipeline.splice(0, PER_PIPELINE_SIGNALS_PER_FLUSH);
+    for (const id of batch) {
       await this.signals.publish({
         recipients: { type: 'broadcast' },
         channel: pipelineSignalChannel(id),
         message: { pipelineIds: [id] },
       });
     }
+    if (this.perPipeline.length > 0) this.notify([]);
   }
 
   stop(): void {

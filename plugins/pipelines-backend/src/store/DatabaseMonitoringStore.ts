@@ -1,9 +1,5 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import {
-  isRunState,
-  OwnerHealth,
-  RunState,
-} from '@tributary/plugin-pipelines-common';
+import { OwnerHealth } from '@tributary/plugin-pipelines-common';
 import { Knex } from 'knex';
 
 type DbTime = Date | string | number;
@@ -35,15 +31,14 @@ export interface MonitoredPipeline {
   health: PipelineHealth;
 }
 
-export interface RunOutcome {
-  pipelineId: string;
-  runId: string;
-  partition?: Date;
-  partitionEnd?: Date;
-  state: RunState;
-  endedAt?: Date;
-  /** Partition time, else first event time: orders runs. */
-  sortTime: Date;
+/** What monitoring needs of a pipeline's recent runs. */
+export interface RunSummary {
+  /** Its oldest partition in the window, epoch millis. */
+  firstPartition?: number;
+  /** Partitions that succeeded, epoch millis. */
+  succeeded: Set<number>;
+  /** Failed partitions after its latest success. */
+  failureStreak: number;
 }
 
 export type AlertKind = 'late' | 'failing';
@@ -134,45 +129,63 @@ export class DatabaseMonitoringStore {
     }));
   }
 
-  /** Every run ordered at or after `since`, grouped by pipeline. */
-  async listRunOutcomes(since: Date): Promise<Map<string, RunOutcome[]>> {
-    // PostgreSQL's timestamps arrive as text that takes microseconds each to
-    // parse, which over a million runs is most of a cycle: read epoch millis.
-    const millis = (column: string) =>
-      this.db.client.config.client === 'pg'
-        ? this.db.raw(
-            `(extract(epoch from ${column}) * 1000)::float8 as ${column}`,
-          )
-        : column;
-    const rows = await this.db('runs')
-      .where('sort_time', '>=', since)
-      .select(
-        'id',
-        'pipeline_id',
-        millis('partition_time'),
-        millis('partition_end_time'),
-        'state',
-        millis('ended_at'),
-        millis('sort_time'),
-      );
-    const byPipeline = new Map<string, RunOutcome[]>();
+  /**
+   * Per pipeline, over the runs ordered at or after `since`: its oldest
+   * partition, the partitions that succeeded, and its failure streak (failed
+   * partitions after its latest success). One row per pipeline: a million
+   * runs are aggregated by the database instead of read one by one.
+   */
+  async listRunSummaries(since: Date): Promise<Map<string, RunSummary>> {
+    const pg = this.db.client.config.client === 'pg';
+    const epochMillis = (column: string) =>
+      pg ? `(floor(extract(epoch from ${column}) * 1000))::bigint` : column;
+    const succeededList = pg
+      ? `string_agg(distinct (case when w.state = 'succeeded' then ${epochMillis(
+          'w.partition_time',
+        )} end)::text, ',')`
+      : `group_concat(distinct (case when w.state = 'succeeded' then w.partition_time end))`;
+    const { rows } = await this.rawRows(
+      `with w as (
+         select pipeline_id, partition_time, sort_time, state from runs where sort_time >= ?
+       ),
+       ok as (
+         select pipeline_id, max(sort_time) as last_ok from w where state = 'succeeded' group by pipeline_id
+       )
+       select w.pipeline_id as pipeline_id,
+         ${
+           pg
+             ? `min(${epochMillis('w.partition_time')})`
+             : 'min(w.partition_time)'
+         } as first_partition,
+         ${succeededList} as succeeded,
+         count(distinct case when w.state in ('failed', 'aborted') and (ok.last_ok is null or w.sort_time > ok.last_ok) then w.sort_time end) as streak
+       from w left join ok on ok.pipeline_id = w.pipeline_id
+       group by w.pipeline_id`,
+      [since],
+    );
+    const summaries = new Map<string, RunSummary>();
     for (const row of rows) {
-      let list = byPipeline.get(row.pipeline_id);
-      if (!list) {
-        list = [];
-        byPipeline.set(row.pipeline_id, list);
-      }
-      list.push({
-        pipelineId: row.pipeline_id,
-        runId: row.id,
-        partition: optionalDate(row.partition_time),
-        partitionEnd: optionalDate(row.partition_end_time),
-        state: isRunState(row.state) ? row.state : 'unknown',
-        endedAt: optionalDate(row.ended_at),
-        sortTime: toDate(row.sort_time),
+      summaries.set(row.pipeline_id, {
+        firstPartition:
+          row.first_partition === null
+            ? undefined
+            : Number(row.first_partition),
+        succeeded: new Set(
+          row.succeeded ? String(row.succeeded).split(',').map(Number) : [],
+        ),
+        failureStreak: Number(row.streak),
       });
     }
-    return byPipeline;
+    return summaries;
+  }
+
+  private async rawRows(
+    sql: string,
+    bindings: unknown[],
+  ): Promise<{ rows: any[] }> {
+    const result = await this.db.raw(sql, bindings as any);
+    // PostgreSQL answers a result object, SQLite the rows.
+    return { rows: Array.isArray(result) ? result : result.rows };
   }
 
   /** Writes changed health, stamping rows as changed for their readers. */
