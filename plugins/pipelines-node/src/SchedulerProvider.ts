@@ -26,6 +26,12 @@ export interface ProviderPipeline {
   sourceCodeUrl?: string;
   /** The scheduler says it is paused or disabled. */
   paused?: boolean;
+  /**
+   * A freshness target the scheduler knows (e.g. an Airflow deadline):
+   * `D+1 06:00 UTC` or an ISO-8601 duration after the partition's end.
+   * Catalog annotations and config take precedence.
+   */
+  freshnessTarget?: string;
 }
 
 /** A run as its scheduler reports it. Ids are unique per provider. @public */

@@ -399,7 +399,6 @@ function createPipelines(
     p => p.name === 'data_platform.export_devices',
   )!;
   ownFailing.failingForDays = 1;
-  ownFailing.failureRate = 1;
   const ownLate = pipelines.find(p => p.name === 'data_platform.export_users')!;
   ownLate.startDelayMinutes = 150;
   const legacy = pipelines.find(

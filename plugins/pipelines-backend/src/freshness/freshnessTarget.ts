@@ -283,6 +283,13 @@ function instantOfWallClock(zone: string, local: number): number {
   return after;
 }
 
+/** Deadlines remembered per target, by partition start. */
+const MAX_CACHED_DEADLINES = 100_000;
+const calendarDeadlines = new WeakMap<
+  CalendarFreshnessTarget,
+  Map<number, number>
+>();
+
 /** When `partition` is due under `target`. */
 export function deadlineOf(
   target: FreshnessTarget,
@@ -306,12 +313,6 @@ export function deadlineOf(
   }
   return new Date(deadline);
 }
-
-const MAX_CACHED_DEADLINES = 100_000;
-const calendarDeadlines = new WeakMap<
-  CalendarFreshnessTarget,
-  Map<number, number>
->();
 
 function calendarDeadline(
   target: CalendarFreshnessTarget,

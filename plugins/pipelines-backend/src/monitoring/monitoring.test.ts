@@ -5,6 +5,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { createTestApp } from '../__testUtils__/createTestApp';
 import { createStoreTestDatabases } from '../__testUtils__/testDatabases';
+import { providerWrites } from '../providers/providerWrites';
 import { emptyStoreWrites, RunUpsert } from '../store/StoreWrites';
 import {
   ANNOTATION_FRESHNESS,
@@ -313,6 +314,29 @@ describe.each(ids)('monitoring on %s', databaseId => {
     expect((await app.store.getPipeline('sched:etl'))?.late).toMatchObject({
       partitionCount: 2,
       oldestPartition: day(14).toISOString(),
+    });
+  });
+
+  it('uses the target the source reports when neither annotation nor config names one', async () => {
+    const app = await setup();
+    await seed(app);
+    await app.store.applyWrites(
+      providerWrites(
+        { id: 'sched', type: 'fake' },
+        {
+          pipelines: [
+            { name: 'etl', schedule: '@daily', freshnessTarget: 'PT3H' },
+          ],
+          runs: [],
+          dependencies: [],
+        },
+        day(16),
+      ),
+    );
+    await app.service.evaluate();
+    expect(await app.store.getPipeline('sched:etl')).toMatchObject({
+      freshnessTarget: 'PT3H',
+      late: { partitionCount: 2, since: day(15, 3).toISOString() },
     });
   });
 

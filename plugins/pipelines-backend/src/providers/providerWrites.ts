@@ -44,6 +44,7 @@ export function providerWrites(
       sourceOwners: pipeline.owners?.length ? pipeline.owners : undefined,
       schedulerUrl: pipeline.url,
       sourceUrl: pipeline.sourceCodeUrl,
+      freshnessTarget: pipeline.freshnessTarget,
       jobType: provider.type,
       seenAt: observedAt,
     });
