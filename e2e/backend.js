@@ -98,7 +98,21 @@ async function catalogCount(baseUrl, token, filter) {
   return (await response.json()).totalItems;
 }
 
-/** Waits until the demo is in the catalog; answers a guest token. */
+async function ownedPipelineCount(baseUrl, token, owner) {
+  const response = await fetch(
+    `${baseUrl}/api/pipelines/v1/pipelines?owner=${encodeURIComponent(
+      owner,
+    )}&limit=1`,
+    { headers: { Authorization: `Bearer ${token}` } },
+  );
+  return (await response.json()).totalCount;
+}
+
+/**
+ * Waits until the demo is in the catalog and its owners are resolved (the
+ * ownership sync runs every minute, so the org may land between two runs);
+ * answers a guest token.
+ */
 async function waitForDemo(baseUrl) {
   await waitFor(
     'backend readiness',
@@ -117,6 +131,13 @@ async function waitForDemo(baseUrl) {
       (await catalogCount(baseUrl, token, 'kind=api,spec.type=dataset')) ===
         784,
     240_000,
+  );
+  await waitFor(
+    'the OpenLineage pipelines of the royalties team resolved to it',
+    async () =>
+      (await ownedPipelineCount(baseUrl, token, 'group:default/royalties')) >
+      20,
+    180_000,
   );
   return token;
 }

@@ -217,6 +217,47 @@ export interface QualityResult {
   observedAt: string;
 }
 
+/**
+ * Metrics of one column, from OpenLineage's `dataQualityMetrics` facet.
+ *
+ * @public
+ */
+export interface ColumnQualityMetrics {
+  nullCount?: number;
+  distinctCount?: number;
+  sum?: number;
+  count?: number;
+  min?: number;
+  max?: number;
+  /** Quantile (as a string, e.g. "0.5") → value. */
+  quantiles?: Record<string, number>;
+}
+
+/**
+ * What a run measured of a dataset (OpenLineage `dataQualityMetrics`), per
+ * partition.
+ *
+ * @public
+ */
+export interface QualityMetrics {
+  runId: string;
+  datasetId: string;
+  /** The run's partition (nominal time), when it has one. */
+  partition?: string;
+  observedAt: string;
+  rowCount?: number;
+  bytes?: number;
+  fileCount?: number;
+  /** Column name → its metrics. */
+  columns?: Record<string, ColumnQualityMetrics>;
+}
+
+/** @public */
+export interface ListQualityMetricsResponse {
+  /** Newest first. */
+  items: QualityMetrics[];
+}
+
 /** @public */
 export type LineageDirection = 'upstream' | 'downstream' | 'both';
 

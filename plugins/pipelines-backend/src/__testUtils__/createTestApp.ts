@@ -107,6 +107,7 @@ const DATA_TABLES = [
   'pipeline_edges',
   'column_lineage',
   'quality_results',
+  'quality_metrics',
   'events',
   'backfills',
   'backfill_partitions',

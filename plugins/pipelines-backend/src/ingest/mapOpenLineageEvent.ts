@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { DatasetField, RunState } from '@tributary/plugin-pipelines-common';
+import {
+  ColumnQualityMetrics,
+  DatasetField,
+  RunState,
+} from '@tributary/plugin-pipelines-common';
 import { PipelineUpsert } from '../store/PipelinesStore';
 import { compareStrings } from '../store/mergeWrites';
 import { OpenLineageEvent } from './openLineageTypes';
-import { emptyStoreWrites, StateRank, StoreWrites } from '../store/StoreWrites';
+import {
+  emptyStoreWrites,
+  QualityMetricsUpsert,
+  StateRank,
+  StoreWrites,
+} from '../store/StoreWrites';
 
 /* The parts of a validated OpenLineage event this mapping reads. */
 type Facets = Record<string, any>;
@@ -100,6 +109,71 @@ function schemaOf(facets: Facets | undefined): DatasetField[] | undefined {
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function finiteOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : undefined;
+}
+
+/** Counts fit the columns they are stored in, or are dropped. */
+function countOrUndefined(value: unknown, max: number): number | undefined {
+  return Number.isSafeInteger(value) &&
+    (value as number) >= 0 &&
+    (value as number) <= max
+    ? (value as number)
+    : undefined;
+}
+
+const MAX_INT = 2_147_483_647;
+
+function columnMetricsOf(
+  value: unknown,
+): Record<string, ColumnQualityMetrics> | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return undefined;
+  }
+  const columns: Record<string, ColumnQualityMetrics> = {};
+  for (const [column, raw] of Object.entries<any>(value)) {
+    if (!raw || typeof raw !== 'object') continue;
+    const metrics: ColumnQualityMetrics = {
+      nullCount: finiteOrUndefined(raw.nullCount),
+      distinctCount: finiteOrUndefined(raw.distinctCount),
+      sum: finiteOrUndefined(raw.sum),
+      count: finiteOrUndefined(raw.count),
+      min: finiteOrUndefined(raw.min),
+      max: finiteOrUndefined(raw.max),
+    };
+    if (raw.quantiles && typeof raw.quantiles === 'object') {
+      const quantiles: Record<string, number> = {};
+      for (const [quantile, quantileValue] of Object.entries(raw.quantiles)) {
+        const parsed = finiteOrUndefined(quantileValue);
+        if (parsed !== undefined) quantiles[quantile] = parsed;
+      }
+      if (Object.keys(quantiles).length > 0) metrics.quantiles = quantiles;
+    }
+    const defined = Object.fromEntries(
+      Object.entries(metrics).filter(([, v]) => v !== undefined),
+    ) as ColumnQualityMetrics;
+    if (Object.keys(defined).length > 0) columns[column] = defined;
+  }
+  return Object.keys(columns).length > 0 ? columns : undefined;
+}
+
+/** A `dataQualityMetrics` facet's content, without the run's identity. */
+function qualityMetricsOf(
+  facet: any,
+):
+  | Pick<QualityMetricsUpsert, 'rowCount' | 'bytes' | 'fileCount' | 'columns'>
+  | undefined {
+  if (!facet || typeof facet !== 'object') return undefined;
+  return {
+    rowCount: countOrUndefined(facet.rowCount, Number.MAX_SAFE_INTEGER),
+    bytes: countOrUndefined(facet.bytes, Number.MAX_SAFE_INTEGER),
+    fileCount: countOrUndefined(facet.fileCount, MAX_INT),
+    columns: columnMetricsOf(facet.columnMetrics),
+  };
 }
 
 /**
@@ -226,6 +300,19 @@ export function mapOpenLineageEvent(
     });
   }
 
+  const addQualityMetrics = (datasetId: string, facet: unknown) => {
+    const metrics = qualityMetricsOf(facet);
+    if (runId && metrics) {
+      writes.qualityMetrics.push({
+        runId,
+        datasetId,
+        partitionTime: nominalStart,
+        observedAt: eventTime,
+        ...metrics,
+      });
+    }
+  };
+
   const completed = event.eventType === 'COMPLETE';
   for (const input of event.inputs ?? []) {
     const datasetId = addDataset(input);
@@ -235,6 +322,11 @@ export function mapOpenLineageEvent(
       direction: 'input',
       seenAt: eventTime,
     });
+    // The input facet of the spec, else the dataset facet.
+    addQualityMetrics(
+      datasetId,
+      input.inputFacets?.dataQualityMetrics ?? input.facets?.dataQualityMetrics,
+    );
     // dbt puts assertions into `facets`, the spec into `inputFacets`.
     const assertions =
       input.inputFacets?.dataQualityAssertions?.assertions ??
@@ -269,6 +361,7 @@ export function mapOpenLineageEvent(
       direction: 'output',
       seenAt: eventTime,
     });
+    addQualityMetrics(datasetId, output.facets?.dataQualityMetrics);
     const fields = output.facets?.columnLineage?.fields;
     if (fields && typeof fields === 'object') {
       for (const [field, lineage] of Object.entries<any>(fields)) {

@@ -186,6 +186,29 @@ export interface DataQualityAssertionsDatasetFacet extends OpenLineageFacet {
   assertions?: DataQualityAssertion[];
 }
 
+/**
+ * `dataQualityMetrics`: DataQualityMetricsInputDatasetFacet in
+ * `inputs[].inputFacets`, DataQualityMetricsDatasetFacet in `facets`.
+ */
+export interface DataQualityMetricsFacet extends OpenLineageFacet {
+  rowCount?: number;
+  bytes?: number;
+  fileCount?: number;
+  lastUpdated?: string;
+  columnMetrics?: Record<
+    string,
+    {
+      nullCount?: number;
+      distinctCount?: number;
+      sum?: number;
+      count?: number;
+      min?: number;
+      max?: number;
+      quantiles?: Record<string, number>;
+    }
+  >;
+}
+
 /** `facets.ownership` (OwnershipDatasetFacet). */
 export interface OwnershipDatasetFacet extends OpenLineageFacet {
   owners?: OpenLineageOwner[];
@@ -196,6 +219,7 @@ export interface OpenLineageDatasetFacets {
   columnLineage?: ColumnLineageDatasetFacet;
   symlinks?: SymlinksDatasetFacet;
   dataQualityAssertions?: DataQualityAssertionsDatasetFacet;
+  dataQualityMetrics?: DataQualityMetricsFacet;
   ownership?: OwnershipDatasetFacet;
   documentation?: DocumentationFacet;
   [facetKey: string]: OpenLineageFacet | undefined;
@@ -203,6 +227,7 @@ export interface OpenLineageDatasetFacets {
 
 export interface OpenLineageInputDatasetFacets {
   dataQualityAssertions?: DataQualityAssertionsDatasetFacet;
+  dataQualityMetrics?: DataQualityMetricsFacet;
   [facetKey: string]: OpenLineageFacet | undefined;
 }
 

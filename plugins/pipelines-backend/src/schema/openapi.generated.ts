@@ -100,6 +100,18 @@ export const spec = {
           default: 50,
         },
       },
+      metricsLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description:
+          'Number of most recent results. At most `pipelines.api.maxPageSize` (default 500); a larger value is a 400. Defaults to 30, or to the maximum when that is smaller.',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          default: 30,
+        },
+      },
       pipelineSearch: {
         name: 'search',
         in: 'query',
@@ -1019,6 +1031,93 @@ export const spec = {
             description: 'Most recent first.',
             items: {
               $ref: '#/components/schemas/QualityResult',
+            },
+          },
+        },
+      },
+      ColumnQualityMetrics: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          "Metrics of one column, from OpenLineage's `dataQualityMetrics` facet.",
+        properties: {
+          nullCount: {
+            type: 'number',
+          },
+          distinctCount: {
+            type: 'number',
+          },
+          sum: {
+            type: 'number',
+          },
+          count: {
+            type: 'number',
+          },
+          min: {
+            type: 'number',
+          },
+          max: {
+            type: 'number',
+          },
+          quantiles: {
+            type: 'object',
+            description: 'Quantile (as a string, e.g. "0.5") → value.',
+            additionalProperties: {
+              type: 'number',
+            },
+          },
+        },
+      },
+      QualityMetrics: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'What a run measured of a dataset (OpenLineage `dataQualityMetrics`), per partition.',
+        required: ['runId', 'datasetId', 'observedAt'],
+        properties: {
+          runId: {
+            type: 'string',
+          },
+          datasetId: {
+            type: 'string',
+          },
+          partition: {
+            type: 'string',
+            format: 'date-time',
+            description: "The run's partition (nominal time), when it has one.",
+          },
+          observedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          rowCount: {
+            type: 'integer',
+          },
+          bytes: {
+            type: 'integer',
+          },
+          fileCount: {
+            type: 'integer',
+          },
+          columns: {
+            type: 'object',
+            description: 'Column name → its metrics.',
+            additionalProperties: {
+              $ref: '#/components/schemas/ColumnQualityMetrics',
+            },
+          },
+        },
+      },
+      ListQualityMetricsResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            description: 'Most recent first.',
+            items: {
+              $ref: '#/components/schemas/QualityMetrics',
             },
           },
         },
@@ -2132,6 +2231,42 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ListQualityResultsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/v1/datasets/{id}/metrics': {
+      get: {
+        operationId: 'ListDatasetQualityMetrics',
+        summary:
+          'Lists the most recent data quality metrics of a dataset, one per run.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/datasetId',
+          },
+          {
+            $ref: '#/components/parameters/metricsLimit',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The quality metrics, most recent first.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ListQualityMetricsResponse',
                 },
               },
             },

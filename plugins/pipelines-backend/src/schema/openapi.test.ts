@@ -2,14 +2,17 @@ import { internal as openapi } from '@backstage/backend-openapi-utils';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   ColumnLineageEntry,
+  ColumnQualityMetrics,
   DatasetDetails,
   IngestEventResult,
   LineageResponse,
   ListDatasetsResponse,
   ListPipelinesResponse,
+  ListQualityMetricsResponse,
   ListRunsResponse,
   Pipeline,
   PipelineSummary,
+  QualityMetrics,
   QualityResult,
   Run,
 } from '@tributary/plugin-pipelines-common';
@@ -118,6 +121,7 @@ describe('the OpenAPI spec', () => {
     type DatasetBody = Body<'/v1/datasets/{id}', 'get', '200'>;
     type Lineage = Body<'/v1/lineage', 'get', '200'>;
     type Batch = Body<'/v1/lineage/batch', 'post', '200'>;
+    type Metrics = Body<'/v1/datasets/{id}/metrics', 'get', '200'>;
     const proofs = [
       expectSameShape<PipelinePage, ListPipelinesResponse>(true),
       expectSameShape<PipelinePage['items'][number], Pipeline>(true),
@@ -145,6 +149,12 @@ describe('the OpenAPI spec', () => {
       expectSameShape<
         Body<'/v1/datasets/{id}/quality', 'get', '200'>['items'][number],
         QualityResult
+      >(true),
+      expectSameShape<Metrics, ListQualityMetricsResponse>(true),
+      expectSameShape<Metrics['items'][number], QualityMetrics>(true),
+      expectSameShape<
+        NonNullable<Metrics['items'][number]['columns']>[string],
+        ColumnQualityMetrics
       >(true),
       expectSameShape<Lineage, LineageResponse>(true),
       expectSameShape<

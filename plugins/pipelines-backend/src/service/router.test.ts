@@ -7,6 +7,7 @@ import {
   snapshotRows,
 } from '../__testUtils__/createTestApp';
 import { jobEvent, runEvent } from '../__testUtils__/fixtures';
+import metricsEvent from '../ingest/__fixtures__/data_quality_metrics_event.json';
 
 jest.setTimeout(60_000);
 
@@ -448,5 +449,103 @@ describe('GET /v1/lineage', () => {
       .get('/v1/lineage?node=dataset:warehouse/a&depth=500')
       .set('Authorization', user);
     expect(badDepth.status).toBe(400);
+  });
+});
+
+describe('GET /v1/datasets/:id/metrics', () => {
+  const metricsPath = (datasetId: string, query = '') =>
+    `/v1/datasets/${encodeURIComponent(datasetId)}/metrics${query}`;
+
+  it('serves the stored metrics, and an event seen twice changes nothing', async () => {
+    const { app, knex } = await setup();
+    await request(app)
+      .post('/v1/lineage')
+      .set('Authorization', service)
+      .send(metricsEvent)
+      .expect(201);
+    const once = await snapshotRows(knex);
+    await request(app)
+      .post('/v1/lineage')
+      .set('Authorization', service)
+      .send(metricsEvent)
+      .expect(201);
+    expect(await snapshotRows(knex)).toEqual(once);
+
+    const response = await request(app)
+      .get(metricsPath('warehouse/raw.payments'))
+      .set('Authorization', user);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      items: [
+        {
+          runId: metricsEvent.run.runId,
+          datasetId: 'warehouse/raw.payments',
+          partition: '2026-11-02T00:00:00.000Z',
+          observedAt: '2026-11-02T02:00:00.000Z',
+          rowCount: 10,
+          fileCount: 5,
+          columns: {
+            amount: { count: 10, max: 1500, min: 100, sum: 6600 },
+            counterparty_id: { nullCount: 0 },
+            user_id: { distinctCount: 3, nullCount: 0 },
+          },
+        },
+      ],
+    });
+  });
+
+  it('answers the newest 30 by default and at most maxPageSize', async () => {
+    const { app } = await setup({ pipelines: { api: { maxPageSize: 40 } } });
+    const events = Array.from({ length: 32 }, (_, i) =>
+      runEvent({
+        eventType: 'COMPLETE',
+        eventTime: new Date(Date.UTC(2026, 10, 2, i)).toISOString(),
+        job: 'measure',
+        extra: {
+          inputs: [
+            {
+              namespace: 'warehouse',
+              name: 'measured',
+              inputFacets: {
+                dataQualityMetrics: {
+                  _producer: 'https://example.com',
+                  _schemaURL: 'https://example.com/schema',
+                  rowCount: i,
+                  columnMetrics: {},
+                },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const batch = await request(app)
+      .post('/v1/lineage/batch')
+      .set('Authorization', service)
+      .send(events);
+    expect(batch.body.accepted).toBe(32);
+
+    const byDefault = await request(app)
+      .get(metricsPath('warehouse/measured'))
+      .set('Authorization', user);
+    expect(byDefault.body.items.map((m: any) => m.rowCount)).toEqual(
+      Array.from({ length: 30 }, (_, i) => 31 - i),
+    );
+    const limited = await request(app)
+      .get(metricsPath('warehouse/measured', '?limit=2'))
+      .set('Authorization', user);
+    expect(limited.body.items.map((m: any) => m.rowCount)).toEqual([31, 30]);
+    const tooMany = await request(app)
+      .get(metricsPath('warehouse/measured', '?limit=41'))
+      .set('Authorization', user);
+    expect(tooMany.status).toBe(400);
+  });
+
+  it('answers 404 for an unknown dataset', async () => {
+    const { app } = await setup();
+    const response = await request(app)
+      .get(metricsPath('warehouse/nowhere'))
+      .set('Authorization', user);
+    expect(response.status).toBe(404);
   });
 });

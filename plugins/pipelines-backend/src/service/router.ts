@@ -28,6 +28,7 @@ import { parseQuery } from './queryParameters';
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_METRICS_LIMIT = 30;
 const MAX_LINEAGE_DEPTH = 50;
 const DEFAULT_EXPORT_PAGE_SIZE = 1000;
 const MAX_EXPORT_PAGE_SIZE = 5000;
@@ -231,6 +232,19 @@ export async function createRouter(
       items: await store.listQualityResults(
         req.params.id,
         query.limit ?? DEFAULT_PAGE_SIZE,
+      ),
+    });
+  });
+
+  router.get('/v1/datasets/:id/metrics', async (req, res) => {
+    const query = parseQuery(req.query, { limit: paging.limit });
+    if (!(await store.getDataset(req.params.id))) {
+      throw new NotFoundError(`No dataset with id '${req.params.id}'`);
+    }
+    res.json({
+      items: await store.listQualityMetrics(
+        req.params.id,
+        query.limit ?? Math.min(DEFAULT_METRICS_LIMIT, maxPageSize),
       ),
     });
   });

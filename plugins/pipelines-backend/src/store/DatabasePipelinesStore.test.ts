@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { runEvent } from '../__testUtils__/fixtures';
 import { mapOpenLineageEvent } from '../ingest/mapOpenLineageEvent';
+import metricsEvent from '../ingest/__fixtures__/data_quality_metrics_event.json';
 import { RawEventRetention } from '../service/RawEventRetention';
 import { PipelineUpsert } from './PipelinesStore';
 import { concatStoreWrites, emptyStoreWrites } from './StoreWrites';
@@ -476,6 +477,207 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
         observedAt: '2026-11-02T02:00:00.000Z',
       },
     ]);
+  });
+
+  it('keeps the latest quality metrics per run and dataset, newest first', async () => {
+    const { store } = await createStore();
+    const metricsRunId = metricsEvent.run.runId;
+    const output = metricsEvent.outputs[0];
+    const withOutput = (eventTime: string, rowCount: number, extra = {}) => ({
+      ...metricsEvent,
+      eventTime,
+      inputs: [],
+      outputs: [
+        {
+          ...output,
+          facets: {
+            dataQualityMetrics: {
+              ...output.facets.dataQualityMetrics,
+              rowCount,
+            },
+          },
+        },
+      ],
+      ...extra,
+    });
+    await store.applyWrites(writesOf(metricsEvent));
+    const first = await store.listQualityMetrics('warehouse/mart.payments', 10);
+    expect(first).toEqual([
+      {
+        runId: metricsRunId,
+        datasetId: 'warehouse/mart.payments',
+        partition: '2026-11-02T00:00:00.000Z',
+        observedAt: '2026-11-02T02:00:00.000Z',
+        rowCount: 10,
+        bytes: 2048,
+        fileCount: 1,
+        columns: {
+          amount: {
+            count: 10,
+            max: 1500,
+            min: 100,
+            sum: 6600,
+            quantiles: { '0.5': 450, '0.9': 1400 },
+          },
+        },
+      },
+    ]);
+
+    // Seen again: nothing changes.
+    await store.applyWrites(writesOf(metricsEvent));
+    expect(
+      await store.listQualityMetrics('warehouse/mart.payments', 10),
+    ).toEqual(first);
+
+    // A later event of the run replaces the metrics, and keeps the partition
+    // it does not repeat; an earlier one arriving late changes nothing.
+    const later = withOutput('2026-11-02T03:00:00Z', 12, {
+      run: { runId: metricsRunId, facets: {} },
+    });
+    await store.applyWrites(writesOf(later));
+    await store.applyWrites(
+      writesOf(withOutput('2026-11-02T01:00:00Z', 8, {})),
+    );
+    const replaced = await store.listQualityMetrics(
+      'warehouse/mart.payments',
+      10,
+    );
+    expect(replaced).toEqual([
+      {
+        ...first[0],
+        observedAt: '2026-11-02T03:00:00.000Z',
+        rowCount: 12,
+      },
+    ]);
+
+    // Another run, observed later, comes first; the limit applies.
+    const otherRunId = '44444444-4444-4444-8444-444444444444';
+    await store.applyWrites(
+      writesOf(
+        withOutput('2026-11-02T05:00:00Z', 20, {
+          run: { runId: otherRunId, facets: {} },
+        }),
+      ),
+    );
+    const listed = await store.listQualityMetrics(
+      'warehouse/mart.payments',
+      10,
+    );
+    expect(listed.map(m => [m.runId, m.rowCount])).toEqual([
+      [otherRunId, 20],
+      [metricsRunId, 12],
+    ]);
+    expect(
+      (await store.listQualityMetrics('warehouse/mart.payments', 1)).map(
+        m => m.runId,
+      ),
+    ).toEqual([otherRunId]);
+
+    // In one transaction too: the later event wins whatever the order.
+    const thirdRunId = '55555555-5555-4555-8555-555555555555';
+    await store.applyWrites(
+      concatStoreWrites([
+        writesOf(
+          withOutput('2026-11-02T07:00:00Z', 31, {
+            run: { runId: thirdRunId, facets: {} },
+          }),
+        ),
+        writesOf(
+          withOutput('2026-11-02T06:00:00Z', 30, {
+            run: { ...metricsEvent.run, runId: thirdRunId },
+          }),
+        ),
+      ]),
+    );
+    expect(
+      (await store.listQualityMetrics('warehouse/mart.payments', 1))[0],
+    ).toMatchObject({
+      runId: thirdRunId,
+      rowCount: 31,
+      partition: '2026-11-02T00:00:00.000Z',
+      observedAt: '2026-11-02T07:00:00.000Z',
+    });
+    expect(
+      (await store.listQualityMetrics('warehouse/raw.payments', 10)).map(m => [
+        m.runId,
+        m.rowCount,
+        m.columns?.user_id,
+      ]),
+    ).toEqual([[metricsRunId, 10, { distinctCount: 3, nullCount: 0 }]]);
+  });
+
+  it('stores quality metrics of an alias under its dataset', async () => {
+    const { store } = await createStore();
+    await store.applyWrites(
+      writesOf(
+        runEvent({
+          eventType: 'COMPLETE',
+          eventTime: '2026-11-02T01:00:00Z',
+          job: 'publish',
+          extra: {
+            outputs: [
+              {
+                namespace: 'warehouse',
+                name: 'mart.users',
+                facets: {
+                  symlinks: {
+                    _producer: 'https://example.com',
+                    _schemaURL: 'https://example.com/schema',
+                    identifiers: [
+                      {
+                        namespace: 'bigquery',
+                        name: 'acme.users',
+                        type: 'TABLE',
+                      },
+                    ],
+                  },
+                },
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    await store.applyWrites(
+      writesOf(
+        runEvent({
+          eventType: 'COMPLETE',
+          eventTime: '2026-11-02T02:00:00Z',
+          runId,
+          job: 'check',
+          extra: {
+            inputs: [
+              {
+                namespace: 'bigquery',
+                name: 'acme.users',
+                inputFacets: {
+                  dataQualityMetrics: {
+                    _producer: 'https://example.com',
+                    _schemaURL: 'https://example.com/schema',
+                    rowCount: 3,
+                    columnMetrics: {},
+                  },
+                },
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    const expected = [
+      {
+        runId,
+        datasetId: 'warehouse/mart.users',
+        observedAt: '2026-11-02T02:00:00.000Z',
+        rowCount: 3,
+      },
+    ];
+    expect(await store.listQualityMetrics('warehouse/mart.users', 10)).toEqual(
+      expected,
+    );
+    expect(await store.listQualityMetrics('bigquery/acme.users', 10)).toEqual(
+      expected,
+    );
   });
 
   it('counts a long history up to a cap and says there is more', async () => {

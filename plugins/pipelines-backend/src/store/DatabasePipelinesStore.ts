@@ -12,6 +12,7 @@ import {
   isRunState,
   Pipeline,
   PipelineSummary,
+  QualityMetrics,
   QualityResult,
   RecentRun,
   Run,
@@ -441,6 +442,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
       await this.upsertEdges(tx, toWrite, now);
       await this.upsertColumnLineage(tx, toWrite);
       await this.upsertQualityResults(tx, toWrite);
+      await this.upsertQualityMetrics(tx, toWrite);
       await this.refreshLatestRuns(
         tx,
         [...new Set(toWrite.runs.map(run => run.pipelineId))],
@@ -586,11 +588,16 @@ export class DatabasePipelinesStore implements PipelinesStore {
         ...q,
         datasetId: resolve(q.datasetId),
       })),
+      qualityMetrics: writes.qualityMetrics.map(m => ({
+        ...m,
+        datasetId: resolve(m.datasetId),
+      })),
     });
     writes.datasets = rewritten.datasets;
     writes.lineageEdges = rewritten.lineageEdges;
     writes.columnLineage = rewritten.columnLineage;
     writes.qualityResults = rewritten.qualityResults;
+    writes.qualityMetrics = rewritten.qualityMetrics;
   }
 
   private async upsertRuns(tx: Knex, writes: StoreWrites, now: Date) {
@@ -755,6 +762,37 @@ export class DatabasePipelinesStore implements PipelinesStore {
         ),
         observed_at: tx.raw(maxOf('quality_results', 'observed_at')),
         partition_time: tx.raw(incomingOr('quality_results', 'partition_time')),
+      },
+    });
+  }
+
+  /** Same rule as mergeQualityMetrics in mergeWrites.ts. */
+  private async upsertQualityMetrics(tx: Knex, writes: StoreWrites) {
+    const ifNewer = (column: string) =>
+      tx.raw(
+        `case when excluded.observed_at >= quality_metrics.observed_at then excluded.${column} else quality_metrics.${column} end`,
+      );
+    await upsertInChunks(tx, 'quality_metrics', writes.qualityMetrics, {
+      conflict: ['run_id', 'dataset_id'],
+      toRow: m => ({
+        run_id: m.runId,
+        dataset_id: m.datasetId,
+        partition_time: m.partitionTime ?? null,
+        observed_at: m.observedAt,
+        row_count: m.rowCount ?? null,
+        bytes: m.bytes ?? null,
+        file_count: m.fileCount ?? null,
+        column_metrics: m.columns ? JSON.stringify(m.columns) : null,
+      }),
+      merge: {
+        partition_time: tx.raw(
+          `case when excluded.observed_at >= quality_metrics.observed_at then coalesce(excluded.partition_time, quality_metrics.partition_time) else coalesce(quality_metrics.partition_time, excluded.partition_time) end`,
+        ),
+        observed_at: tx.raw(maxOf('quality_metrics', 'observed_at')),
+        row_count: ifNewer('row_count'),
+        bytes: ifNewer('bytes'),
+        file_count: ifNewer('file_count'),
+        column_metrics: ifNewer('column_metrics'),
       },
     });
   }
@@ -1014,6 +1052,14 @@ export class DatabasePipelinesStore implements PipelinesStore {
     }));
   }
 
+  /** The dataset an id names, through its aliases. */
+  private async canonicalDatasetId(datasetId: string): Promise<string> {
+    const alias = await this.db('dataset_aliases')
+      .where('alias_id', datasetId)
+      .first();
+    return alias?.dataset_id ?? datasetId;
+  }
+
   async listQualityResults(
     datasetId: string,
     limit: number,
@@ -1027,7 +1073,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
       partition_time: DbTime | null;
       observed_at: DbTime;
     }> = await this.db('quality_results')
-      .where('dataset_id', datasetId)
+      .where('dataset_id', await this.canonicalDatasetId(datasetId))
       .orderBy([
         { column: 'observed_at', order: 'desc' },
         { column: 'assertion', order: 'asc' },
@@ -1042,6 +1088,42 @@ export class DatabasePipelinesStore implements PipelinesStore {
       success: Boolean(row.success),
       partition: optionalIso(row.partition_time),
       observedAt: toIsoTimestamp(row.observed_at),
+    }));
+  }
+
+  async listQualityMetrics(
+    datasetId: string,
+    limit: number,
+  ): Promise<QualityMetrics[]> {
+    const canonicalId = await this.canonicalDatasetId(datasetId);
+    const rows: Array<{
+      run_id: string;
+      dataset_id: string;
+      partition_time: DbTime | null;
+      observed_at: DbTime;
+      row_count: number | string | null;
+      bytes: number | string | null;
+      file_count: number | string | null;
+      column_metrics: string | null;
+    }> = await this.db('quality_metrics')
+      .where('dataset_id', canonicalId)
+      .orderBy([
+        { column: 'observed_at', order: 'desc' },
+        { column: 'run_id', order: 'asc' },
+      ])
+      .limit(limit);
+    // PostgreSQL answers bigint as a string.
+    const count = (value: number | string | null) =>
+      value === null ? undefined : Number(value);
+    return rows.map(row => ({
+      runId: row.run_id,
+      datasetId: row.dataset_id,
+      partition: optionalIso(row.partition_time),
+      observedAt: toIsoTimestamp(row.observed_at),
+      rowCount: count(row.row_count),
+      bytes: count(row.bytes),
+      fileCount: count(row.file_count),
+      columns: row.column_metrics ? JSON.parse(row.column_metrics) : undefined,
     }));
   }
 

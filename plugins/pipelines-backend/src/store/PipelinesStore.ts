@@ -6,6 +6,7 @@ import {
   DatasetDetails,
   Pipeline,
   PipelineSummary,
+  QualityMetrics,
   QualityResult,
   Run,
   RunState,
@@ -157,6 +158,11 @@ export interface PipelinesStore {
     datasetId: string,
     limit: number,
   ): Promise<QualityResult[]>;
+  /** What runs measured of a dataset (or of what it is an alias of), newest first. */
+  listQualityMetrics(
+    datasetId: string,
+    limit: number,
+  ): Promise<QualityMetrics[]>;
   /** Lineage edges first written after `createdAfter` (all when undefined). */
   listLineageEdges(createdAfter?: Date): Promise<StoredLineageEdge[]>;
   getNodeSummaries(

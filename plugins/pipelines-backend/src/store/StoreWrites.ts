@@ -1,4 +1,8 @@
-import { DatasetField, RunState } from '@tributary/plugin-pipelines-common';
+import {
+  ColumnQualityMetrics,
+  DatasetField,
+  RunState,
+} from '@tributary/plugin-pipelines-common';
 import { PipelineUpsert } from './PipelinesStore';
 
 /** -1: no state yet (OTHER events), 0: non-terminal, 1: terminal. */
@@ -78,6 +82,19 @@ export interface QualityResultUpsert {
   observedAt: Date;
 }
 
+/** What a run measured of a dataset (`dataQualityMetrics`): one row per run and dataset. */
+export interface QualityMetricsUpsert {
+  runId: string;
+  datasetId: string;
+  partitionTime?: Date;
+  /** Event time: a later event of the same run replaces the metrics. */
+  observedAt: Date;
+  rowCount?: number;
+  bytes?: number;
+  fileCount?: number;
+  columns?: Record<string, ColumnQualityMetrics>;
+}
+
 export interface RawEventInsert {
   /** sha256 of the canonical JSON. */
   id: string;
@@ -104,6 +121,7 @@ export interface StoreWrites {
   pipelineEdges: PipelineEdgeUpsert[];
   columnLineage: ColumnLineageUpsert[];
   qualityResults: QualityResultUpsert[];
+  qualityMetrics: QualityMetricsUpsert[];
 }
 
 export function emptyStoreWrites(): StoreWrites {
@@ -117,6 +135,7 @@ export function emptyStoreWrites(): StoreWrites {
     pipelineEdges: [],
     columnLineage: [],
     qualityResults: [],
+    qualityMetrics: [],
   };
 }
 

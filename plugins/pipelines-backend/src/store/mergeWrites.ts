@@ -3,6 +3,7 @@ import {
   DatasetUpsert,
   LineageEdgeUpsert,
   PipelineEdgeUpsert,
+  QualityMetricsUpsert,
   QualityResultUpsert,
   RawEventInsert,
   RunUpsert,
@@ -178,6 +179,19 @@ function mergeSeenTimes<T extends { seenAt: Date; firstSeenAt?: Date }>(
   };
 }
 
+/** The later event's metrics win; the partition is kept when it does not say. */
+function mergeQualityMetrics(
+  a: QualityMetricsUpsert,
+  b: QualityMetricsUpsert,
+): QualityMetricsUpsert {
+  const [older, newer] =
+    b.observedAt.getTime() >= a.observedAt.getTime() ? [a, b] : [b, a];
+  return {
+    ...newer,
+    partitionTime: newer.partitionTime ?? older.partitionTime,
+  };
+}
+
 /** One row per primary key, merged, in key order. */
 export function mergeStoreWrites(writes: StoreWrites): StoreWrites {
   return {
@@ -217,6 +231,11 @@ export function mergeStoreWrites(writes: StoreWrites): StoreWrites {
       writes.qualityResults,
       q => [q.runId, q.datasetId, q.assertion, q.column ?? ''].join(SEP),
       (a, b) => (b.observedAt.getTime() >= a.observedAt.getTime() ? b : a),
+    ),
+    qualityMetrics: dedupe<QualityMetricsUpsert>(
+      writes.qualityMetrics,
+      m => [m.runId, m.datasetId].join(SEP),
+      mergeQualityMetrics,
     ),
   };
 }

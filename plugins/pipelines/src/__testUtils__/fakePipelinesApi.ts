@@ -41,6 +41,7 @@ export function fakePipelinesApi(pipelines: Pipeline[]): PipelinesApi & {
     getDataset: unused('getDataset'),
     listColumnLineage: unused('listColumnLineage'),
     listQualityResults: unused('listQualityResults'),
+    listQualityMetrics: unused('listQualityMetrics'),
     getLineage: unused('getLineage'),
     planBackfill: unused('planBackfill'),
     createBackfill: unused('createBackfill'),

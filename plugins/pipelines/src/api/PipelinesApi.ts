@@ -11,6 +11,7 @@ import {
   ListPipelinesQuery,
   ListBackfillsResponse,
   ListPipelinesResponse,
+  ListQualityMetricsResponse,
   ListRunsResponse,
   ListSourcesResponse,
   OwnerHealth,
@@ -64,6 +65,11 @@ export interface PipelinesApi {
     datasetId: string,
     limit?: number,
   ): Promise<{ items: QualityResult[] }>;
+  /** What the latest runs measured of the dataset, newest first. */
+  listQualityMetrics(
+    datasetId: string,
+    limit?: number,
+  ): Promise<ListQualityMetricsResponse>;
   getLineage(query: LineageQuery): Promise<LineageResponse>;
   /** What a backfill of the range would do, partition by partition; changes nothing. */
   planBackfill(

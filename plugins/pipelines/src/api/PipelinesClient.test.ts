@@ -92,6 +92,52 @@ describe('PipelinesClient', () => {
       'http://backend.test/api/pipelines/v1/health?owner=group%3Adefault%2Fa%2Cgroup%3Adefault%2Fb',
     ]);
   });
+
+  it('asks for the quality metrics of an encoded dataset id, with a limit', async () => {
+    const body = {
+      items: [
+        {
+          runId: 'run-2',
+          datasetId: 'gs://bucket/plays',
+          observedAt: '2026-11-02T00:00:00.000Z',
+          rowCount: 10,
+          columns: { user_id: { nullCount: 1 } },
+        },
+      ],
+    };
+    const { client, fetch } = createClient(
+      new Response(JSON.stringify(body), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    );
+
+    await expect(
+      client.listQualityMetrics('gs://bucket/plays', 20),
+    ).resolves.toEqual(body);
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend.test/api/pipelines/v1/datasets/gs%3A%2F%2Fbucket%2Fplays/metrics?limit=20',
+    ]);
+  });
+
+  it('throws the 404 of the metrics of an unknown dataset', async () => {
+    const { client, fetch } = createClient(
+      new Response(
+        JSON.stringify({
+          error: { name: 'NotFoundError', message: 'No dataset x/y' },
+          response: { statusCode: 404 },
+        }),
+        { status: 404, headers: { 'Content-Type': 'application/json' } },
+      ),
+    );
+
+    const error = await client.listQualityMetrics('x/y').catch(e => e);
+    expect(error.statusCode).toBe(404);
+    expect(error.cause.message).toBe('No dataset x/y');
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      'http://backend.test/api/pipelines/v1/datasets/x%2Fy/metrics',
+    ]);
+  });
 });
 
 describe('PipelinesClient backfills', () => {

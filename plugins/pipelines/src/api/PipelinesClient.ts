@@ -11,6 +11,7 @@ import {
   ListPipelinesQuery,
   ListBackfillsResponse,
   ListPipelinesResponse,
+  ListQualityMetricsResponse,
   ListRunsResponse,
   ListSourcesResponse,
   OwnerHealth,
@@ -101,6 +102,15 @@ export class PipelinesClient implements PipelinesApi {
   ): Promise<{ items: QualityResult[] }> {
     return this.get(
       `/v1/datasets/${segment(datasetId)}/quality${queryString({ limit })}`,
+    );
+  }
+
+  listQualityMetrics(
+    datasetId: string,
+    limit?: number,
+  ): Promise<ListQualityMetricsResponse> {
+    return this.get(
+      `/v1/datasets/${segment(datasetId)}/metrics${queryString({ limit })}`,
     );
   }
 

@@ -11,6 +11,7 @@ import userEvent from '@testing-library/user-event';
 import {
   ColumnLineageEntry,
   DatasetDetails,
+  QualityMetrics,
   QualityResult,
 } from '@tributary/plugin-pipelines-common';
 import { rest } from 'msw';
@@ -153,10 +154,46 @@ const quality: QualityResult[] = [
   },
 ];
 
+// Newest first, as the backend lists them.
+const metrics: QualityMetrics[] = [
+  {
+    runId: 'run-42',
+    datasetId: DATASET_ID,
+    partition: '2026-11-02',
+    observedAt: hoursAgo(3),
+    rowCount: 1_234_567,
+    bytes: 1_610_612_736,
+    fileCount: 12,
+    columns: {
+      user_id: { nullCount: 5, distinctCount: 90_000 },
+      ms_played: { nullCount: 0, distinctCount: 4_000, min: 0, max: 3_600.5 },
+    },
+  },
+  {
+    runId: 'run-41',
+    datasetId: DATASET_ID,
+    partition: '2026-11-01',
+    observedAt: hoursAgo(27),
+    rowCount: 1_000_000,
+    columns: {
+      user_id: { nullCount: 2 },
+      ms_played: { nullCount: 0 },
+    },
+  },
+  {
+    runId: 'run-40',
+    datasetId: DATASET_ID,
+    partition: '2026-10-31',
+    observedAt: hoursAgo(51),
+    rowCount: 900_000,
+  },
+];
+
 /** Serves the dataset; returns the `field` of each column-lineage request. */
 function serveDataset(
   dataset: DatasetDetails = details,
   qualityResults: QualityResult[] = quality,
+  qualityMetrics: QualityMetrics[] = metrics,
 ) {
   const lineageFields: Array<string | null> = [];
   server.use(
@@ -174,6 +211,11 @@ function serveDataset(
     }),
     rest.get(`${BASE}/datasets/:id/quality`, (_req, res, ctx) =>
       res(ctx.json({ items: qualityResults })),
+    ),
+    rest.get(`${BASE}/datasets/:id/metrics`, (req, res, ctx) =>
+      req.params.id === dataset.id
+        ? res(ctx.json({ items: qualityMetrics }))
+        : res(ctx.status(404), ctx.json({ error: { message: 'not found' } })),
     ),
   );
   return lineageFields;
@@ -313,6 +355,93 @@ describe('DatasetContent', () => {
     );
     const table = screen.getByRole('table', { name: 'Quality results' });
     expect(within(table).getAllByText('failed')).toHaveLength(3);
+  });
+
+  it("shows the latest run's metrics and its columns", async () => {
+    serveDataset();
+    renderTab();
+
+    const latest = await screen.findByRole('group', {
+      name: 'Latest metrics',
+    });
+    expect(within(latest).getByText('1,234,567')).toBeInTheDocument();
+    expect(within(latest).getByText('1.5 GiB')).toBeInTheDocument();
+    expect(within(latest).getByText('12')).toBeInTheDocument();
+    expect(within(latest).getByText('2026-11-02')).toBeInTheDocument();
+    expect(within(latest).getByText('3 hours ago')).toBeInTheDocument();
+
+    const table = screen.getByRole('table', { name: 'Column metrics' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map(r => r.textContent)).toEqual([
+      'ms_played04,00003,600.5',
+      'user_id590,000——',
+    ]);
+  });
+
+  it('draws one row-count bar per listed run, oldest first', async () => {
+    serveDataset();
+    renderTab();
+
+    const trend = await screen.findByRole('img', {
+      name: 'Row counts of the last 3 runs, oldest first',
+    });
+    const bars = within(trend).getAllByTestId('row-count-bar');
+    expect(bars).toHaveLength(3);
+    expect(bars.map(b => b.textContent)).toEqual([
+      '2026-10-31: 900,000 rows',
+      '2026-11-01: 1,000,000 rows',
+      '2026-11-02: 1,234,567 rows',
+    ]);
+    // The newest run has the most rows: its bar is the full height.
+    expect(bars[2]).toHaveAttribute('y', '0');
+  });
+
+  it('marks the columns whose nulls rose since the previous run', async () => {
+    serveDataset();
+    renderTab();
+
+    const table = await screen.findByRole('table', { name: 'Column metrics' });
+    const [msPlayed, userId] = within(table).getAllByRole('row').slice(1);
+    expect(
+      within(userId).getByRole('img', {
+        name: 'Nulls rose from 2 in the previous run',
+      }),
+    ).toBeInTheDocument();
+    expect(within(msPlayed).queryByRole('img')).toBeNull();
+  });
+
+  it('says when no metrics were reported', async () => {
+    serveDataset(details, quality, []);
+    renderTab();
+
+    expect(
+      await screen.findByText('No metrics reported for this dataset'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('table', { name: 'Column metrics' })).toBeNull();
+  });
+
+  it("shows the metrics' error and recovers on retry", async () => {
+    serveDataset();
+    server.use(
+      rest.get(`${BASE}/datasets/:id/metrics`, (_req, res, ctx) =>
+        res.once(
+          ctx.status(503),
+          ctx.json({
+            error: { name: 'Error', message: 'metrics store is down' },
+            response: { statusCode: 503 },
+          }),
+        ),
+      ),
+    );
+    renderTab();
+
+    expect(
+      await screen.findByText(/Could not load quality metrics/),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(
+      await screen.findByRole('table', { name: 'Column metrics' }),
+    ).toBeInTheDocument();
   });
 
   it('says since when the dataset is late and marks its late producers', async () => {

@@ -24,6 +24,7 @@ import { LineageGraph } from '../LineageGraph';
 import { formatTime } from '../PipelineTab/runs';
 import { datasetIdOf } from '../shared/entityIds';
 import { DatasetParties } from './DatasetParties';
+import { MetricsCard } from './MetricsCard';
 import { QualityCard } from './QualityCard';
 import { SchemaCard } from './SchemaCard';
 
@@ -122,13 +123,16 @@ function DatasetDetailsView(props: { entity: Entity; datasetId: string }) {
       <Grid item xs={12}>
         <QualityCard datasetId={datasetId} />
       </Grid>
+      <Grid item xs={12}>
+        <MetricsCard datasetId={datasetId} />
+      </Grid>
     </Grid>
   );
 }
 
 /**
  * The dataset tab of a `dataset` API: lineage, producers and consumers, last
- * write, schema with column lineage, and quality results.
+ * write, schema with column lineage, quality results and metrics.
  */
 export function DatasetContent() {
   const { entity } = useEntity();
