@@ -161,6 +161,29 @@ async function main() {
         { base: baseUrl, bearer: token, id: pipelineId },
       );
 
+    // A backfill request made by hand, from the page: its fetch carries
+    // the guest's token, as a script of the signed-in user would.
+    const postBackfill = (pipelineId, body) =>
+      page.evaluate(
+        async ({ base, bearer, id, request }) => {
+          const response = await fetch(
+            `${base}/api/pipelines/v1/pipelines/${encodeURIComponent(
+              id,
+            )}/backfills`,
+            {
+              method: 'POST',
+              headers: {
+                Authorization: `Bearer ${bearer}`,
+                'Content-Type': 'application/json',
+              },
+              body: JSON.stringify(request),
+            },
+          );
+          return { status: response.status, body: await response.json() };
+        },
+        { base: baseUrl, bearer: token, id: pipelineId, request: body },
+      );
+
     await step(
       'as an owner, backfills 5 partitions and watches them complete',
       async () => {
@@ -223,29 +246,11 @@ async function main() {
     await step(
       'the API answers 403 to a hand-made backfill of it',
       async () => {
-        const answer = await page.evaluate(
-          async ({ base, bearer, id }) => {
-            const response = await fetch(
-              `${base}/api/pipelines/v1/pipelines/${encodeURIComponent(
-                id,
-              )}/backfills`,
-              {
-                method: 'POST',
-                headers: {
-                  Authorization: `Bearer ${bearer}`,
-                  'Content-Type': 'application/json',
-                },
-                body: JSON.stringify({
-                  start: '2026-11-01T00:00:00Z',
-                  end: '2026-11-01T02:00:00Z',
-                  idempotencyKey: 'hand-made',
-                }),
-              },
-            );
-            return { status: response.status, body: await response.json() };
-          },
-          { base: baseUrl, bearer: token, id: foreignPipeline },
-        );
+        const answer = await postBackfill(foreignPipeline, {
+          start: '2026-11-01T00:00:00Z',
+          end: '2026-11-01T02:00:00Z',
+          idempotencyKey: 'hand-made',
+        });
         if (answer.status !== 403) {
           throw new Error(
             `Expected 403, got ${answer.status}: ${JSON.stringify(
@@ -273,29 +278,11 @@ async function main() {
         // the page's back: only a signal can bring its run in.
         const hour = 3600_000;
         const partition = Math.floor(Date.now() / hour) * hour - 6 * hour;
-        const status = await page.evaluate(
-          async ({ base, bearer, id, start }) => {
-            const response = await fetch(
-              `${base}/api/pipelines/v1/pipelines/${encodeURIComponent(
-                id,
-              )}/backfills`,
-              {
-                method: 'POST',
-                headers: {
-                  Authorization: `Bearer ${bearer}`,
-                  'Content-Type': 'application/json',
-                },
-                body: JSON.stringify({
-                  start: new Date(start).toISOString(),
-                  end: new Date(start + 3600_000).toISOString(),
-                  idempotencyKey: `live-${start}`,
-                }),
-              },
-            );
-            return response.status;
-          },
-          { base: baseUrl, bearer: token, id: ownedPipeline, start: partition },
-        );
+        const { status } = await postBackfill(ownedPipeline, {
+          start: new Date(partition).toISOString(),
+          end: new Date(partition + hour).toISOString(),
+          idempotencyKey: `live-${partition}`,
+        });
         if (status !== 201) throw new Error(`Backfill answered ${status}`);
         await waitFor(
           'the backfill run in the runs table',
