@@ -5,7 +5,6 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -17,7 +16,6 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  ANNOTATION_PIPELINE_ID,
   Backfill,
   BackfillCreateRequest,
   BackfillMode,
@@ -34,6 +32,10 @@ import { SchedulerProvider } from '@tributary/plugin-pipelines-node';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { providerRunId } from '../providers/providerWrites';
+import {
+  findPipelineEntityRef,
+  pipelineTabPath,
+} from '../service/pipelineEntities';
 import {
   BackfillStore,
   BackfillWithCounts,
@@ -541,23 +543,25 @@ export class BackfillService {
   private async advanceOne(backfill: StoredBackfill) {
     const pipeline = await this.options.store.getPipeline(backfill.pipelineId);
     const provider = pipeline && this.findProvider(pipeline);
-    let partitions = await this.options.backfills.listPartitions(backfill.id);
     const runs = await this.options.backfills.listPartitionRuns(
       backfill.pipelineId,
       backfill.start,
       backfill.end,
     );
-    await this.trackRuns(backfill, partitions, runs);
-    partitions = await this.options.backfills.listPartitions(backfill.id);
+    const partitions = await this.trackRuns(
+      backfill,
+      await this.options.backfills.listPartitions(backfill.id),
+      runs,
+    );
 
+    const wasActive = ACTIVE_BACKFILL.includes(backfill.state);
     let state = backfill.state;
-    if (ACTIVE_BACKFILL.includes(state) && provider) {
+    if (wasActive && provider) {
       state =
         backfill.mode === 'native'
           ? await this.followNative(backfill, provider, partitions)
           : await this.orchestrate(backfill, provider, partitions);
-      partitions = await this.options.backfills.listPartitions(backfill.id);
-    } else if (ACTIVE_BACKFILL.includes(state)) {
+    } else if (wasActive) {
       await this.fail(
         backfill,
         partitions,
@@ -566,20 +570,25 @@ export class BackfillService {
       return;
     }
 
+    // Following and orchestrating end a backfill only with nothing in
+    // flight; one ended before (cancelled) waits for its runs to finish.
     const settled =
       !ACTIVE_BACKFILL.includes(state) &&
-      partitions.every(p => !IN_FLIGHT.includes(p.state));
+      (wasActive || partitions.every(p => !IN_FLIGHT.includes(p.state)));
     if (settled && !backfill.notifiedAt) {
       await this.notifyEnded(backfill.id, pipeline);
     }
   }
 
-  /** Moves partitions along with the runs the store has seen. */
+  /**
+   * Moves partitions along with the runs the store has seen; answers the
+   * partitions as they now stand.
+   */
   private async trackRuns(
     backfill: StoredBackfill,
     partitions: StoredBackfillPartition[],
     runs: PartitionRun[],
-  ) {
+  ): Promise<StoredBackfillPartition[]> {
     const byId = new Map(runs.map(run => [run.id, run]));
     const now = this.clock().getTime();
     const patches: PartitionPatch[] = [];
@@ -622,6 +631,18 @@ export class BackfillService {
       }
     }
     await this.options.backfills.updatePartitions(backfill.id, patches);
+    const patched = new Map(patches.map(p => [p.partition.getTime(), p]));
+    return partitions.map(partition => {
+      const patch = patched.get(partition.partition.getTime());
+      if (!patch) return partition;
+      // As the store applies it: absent fields are left as they were.
+      return {
+        ...partition,
+        state: patch.state,
+        ...(patch.runId !== undefined ? { runId: patch.runId } : {}),
+        ...(patch.error !== undefined ? { error: patch.error } : {}),
+      };
+    });
   }
 
   private async followNative(
@@ -784,12 +805,7 @@ export class BackfillService {
         (ref): ref is string => Boolean(ref && /^(user|group):/i.test(ref)),
       );
       const link = backfill.entityRef
-        ? (() => {
-            const ref = parseEntityRef(backfill.entityRef);
-            return `/catalog/${ref.namespace}/${ref.kind.toLocaleLowerCase(
-              'en-US',
-            )}/${ref.name}/pipeline`;
-          })()
+        ? pipelineTabPath(backfill.entityRef)
         : undefined;
       try {
         await notifications.send({
@@ -857,22 +873,17 @@ export class BackfillService {
       | typeof pipelinesBackfillCancelPermission,
     credentials: BackstageCredentials,
   ): Promise<string> {
-    const { items } = await this.options.catalog.getEntities(
-      {
-        filter: {
-          [`metadata.annotations.${ANNOTATION_PIPELINE_ID}`]: pipeline.id,
-        },
-        fields: ['kind', 'metadata.namespace', 'metadata.name'],
-      },
-      { credentials: await this.options.auth.getOwnServiceCredentials() },
+    const entityRef = await findPipelineEntityRef(
+      this.options.catalog,
+      this.options.auth,
+      pipeline.id,
     );
     const name = pipeline.title ?? pipeline.name;
-    if (items.length === 0) {
+    if (!entityRef) {
       throw new NotAllowedError(
         `${name} has no catalog entity yet, so its owners are unknown: try again once the catalog has it`,
       );
     }
-    const entityRef = stringifyEntityRef(items[0]);
     const [decision] = await this.options.permissions.authorize(
       [{ permission, resourceRef: entityRef }],
       { credentials },

@@ -28,6 +28,10 @@ import {
 import { DuePartition, duePartitions } from '../freshness/lateness';
 import { LineageService } from '../lineage/LineageService';
 import {
+  findPipelineEntityRef,
+  pipelineTabPath,
+} from '../service/pipelineEntities';
+import {
   AlertKind,
   DatabaseMonitoringStore,
   MonitoredPipeline,
@@ -210,7 +214,7 @@ export class MonitoringService {
         failureStreak: summary?.failureStreak || undefined,
       };
       const target = targetText
-        ? this.targetOf(targetText, pipeline)
+        ? this.targetOf(targetText, pipeline.id)
         : undefined;
       const schedule = target ? this.scheduleOf(pipeline) : undefined;
       if (targetText && target && schedule) {
@@ -297,7 +301,7 @@ export class MonitoringService {
       const where = `annotation ${ANNOTATION_FRESHNESS} of ${stringifyEntityRef(
         entity,
       )}`;
-      if (!this.isValidTarget(text, where)) continue;
+      if (!text || !this.targetOf(text, where)) continue;
       if (annotations[ANNOTATION_PIPELINE_ID]) {
         targets.set(annotations[ANNOTATION_PIPELINE_ID], text);
       } else if (annotations[ANNOTATION_DATASET_ID]) {
@@ -331,27 +335,11 @@ export class MonitoringService {
     return pipeline.sourceTarget;
   }
 
-  private isValidTarget(
-    text: string | undefined,
-    where: string,
-  ): text is string {
-    if (!text) return false;
-    try {
-      parseFreshnessTarget(text, where);
-      return true;
-    } catch (error) {
-      this.warnOnce(`${where}:${text}`, String((error as Error).message));
-      return false;
-    }
-  }
-
-  private targetOf(
-    text: string,
-    pipeline: MonitoredPipeline,
-  ): FreshnessTarget | undefined {
+  /** Parsed once per text; an unparseable one is warned about once. */
+  private targetOf(text: string, where: string): FreshnessTarget | undefined {
     if (!this.parsedTargets.has(text)) {
       try {
-        this.parsedTargets.set(text, parseFreshnessTarget(text, pipeline.id));
+        this.parsedTargets.set(text, parseFreshnessTarget(text, where));
       } catch (error) {
         this.parsedTargets.set(text, null);
         this.warnOnce(`target:${text}`, (error as Error).message);
@@ -583,21 +571,12 @@ export class MonitoringService {
 
   private async linkOf(pipeline: MonitoredPipeline): Promise<string> {
     try {
-      const { items } = await this.deps.catalog.getEntities(
-        {
-          filter: {
-            [`metadata.annotations.${ANNOTATION_PIPELINE_ID}`]: pipeline.id,
-          },
-          fields: ['kind', 'metadata.namespace', 'metadata.name'],
-        },
-        { credentials: await this.deps.auth.getOwnServiceCredentials() },
+      const entityRef = await findPipelineEntityRef(
+        this.deps.catalog,
+        this.deps.auth,
+        pipeline.id,
       );
-      if (items[0]) {
-        const { namespace = 'default', name } = items[0].metadata;
-        return `/catalog/${namespace}/${items[0].kind.toLocaleLowerCase(
-          'en-US',
-        )}/${name}/pipeline`;
-      }
+      if (entityRef) return pipelineTabPath(entityRef);
     } catch {
       // Falls back to the pipelines page below.
     }

@@ -11,6 +11,7 @@ import {
   ANNOTATION_FRESHNESS,
   MonitoringService,
   readMonitoringOptions,
+  severityOf,
 } from './MonitoringService';
 
 jest.setTimeout(60_000);
@@ -364,6 +365,23 @@ describe.each(ids)('monitoring on %s', databaseId => {
     );
   });
 
+  it('sends an alert again next cycle when the notification failed', async () => {
+    const app = await setup(lateConfig);
+    await seed(app);
+    await addRuns(app, [
+      run('sched:report', 14, 'succeeded'),
+      run('sched:report', 15, 'succeeded', day(16, 5)),
+    ]);
+    notifications.send.mockRejectedValueOnce(new Error('notifications down'));
+    await app.service.evaluate();
+    await app.service.evaluate();
+    await app.service.evaluate();
+    expect(notifications.send).toHaveBeenCalledTimes(2);
+    expect(notifications.send.mock.calls[1][0].payload.title).toBe(
+      'etl is late',
+    );
+  });
+
   it('takes the annotation over config, and warns about a bad one', async () => {
     const app = await setup(lateConfig, [
       // Due a week after the partition: not late yet.
@@ -457,5 +475,18 @@ describe('readMonitoringOptions', () => {
     expect(target.pattern.test('airflow:prod:sales_daily')).toBe(true);
     expect(target.pattern.test('airflow:prod:marketing')).toBe(false);
     expect(target.pattern.test('xairflow:prod:sales_daily')).toBe(false);
+  });
+});
+
+describe('severityOf', () => {
+  it.each([
+    [0, 'normal'],
+    [1, 'high'],
+    [9, 'high'],
+    [10, 'critical'],
+  ])('is %s downstream pipelines → %s', (downstreamPipelines, severity) => {
+    expect(
+      severityOf({ downstreamPipelines, downstreamDatasets: 3, owners: [] }),
+    ).toBe(severity);
   });
 });

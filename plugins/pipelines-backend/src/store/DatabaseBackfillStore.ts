@@ -7,6 +7,7 @@ import {
   isRunState,
 } from '@tributary/plugin-pipelines-common';
 import { Knex } from 'knex';
+import { DbTime, optionalDate, toDate } from './dbTime';
 import {
   BackfillPatch,
   BackfillStore,
@@ -18,8 +19,6 @@ import {
   StoredBackfillPartition,
   StoredPartitionState,
 } from './BackfillStore';
-
-type DbTime = Date | string | number;
 
 interface BackfillRow {
   id: string;
@@ -59,12 +58,6 @@ interface PartitionRow {
   error: string | null;
   updated_at: DbTime;
 }
-
-/** Knex answers timestamps as Date (PostgreSQL) or epoch millis (SQLite). */
-const toDate = (value: DbTime) =>
-  value instanceof Date ? value : new Date(value);
-const optionalDate = (value: DbTime | null) =>
-  value === null ? undefined : toDate(value);
 
 const PARTITION_STATES: StoredPartitionState[] = [
   'queued',

@@ -1,14 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { OwnerHealth } from '@tributary/plugin-pipelines-common';
 import { Knex } from 'knex';
-
-type DbTime = Date | string | number;
-
-/** Knex answers timestamps as Date (PostgreSQL) or epoch millis (SQLite). */
-const toDate = (value: DbTime) =>
-  value instanceof Date ? value : new Date(value);
-const optionalDate = (value: DbTime | null | undefined) =>
-  value === null || value === undefined ? undefined : toDate(value);
+import { optionalDate, toDate } from './dbTime';
 
 /** What monitoring keeps about a pipeline between evaluations. */
 export interface PipelineHealth {

@@ -680,6 +680,68 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
     );
   });
 
+  it('answers the quality results of an alias from its dataset', async () => {
+    const { store } = await createStore();
+    const symlinked = runEvent({
+      eventType: 'COMPLETE',
+      eventTime: '2026-11-02T01:00:00Z',
+      job: 'publish',
+      extra: {
+        outputs: [
+          {
+            namespace: 'warehouse',
+            name: 'mart.users',
+            facets: {
+              symlinks: {
+                _producer: 'https://example.com',
+                _schemaURL: 'https://example.com/schema',
+                identifiers: [
+                  { namespace: 'bigquery', name: 'acme.users', type: 'TABLE' },
+                ],
+              },
+            },
+          },
+        ],
+      },
+    });
+    await store.applyWrites(writesOf(symlinked));
+    await store.applyWrites(
+      writesOf(
+        runEvent({
+          eventType: 'COMPLETE',
+          eventTime: '2026-11-02T02:00:00Z',
+          runId,
+          job: 'check',
+          extra: {
+            inputs: [
+              {
+                namespace: 'bigquery',
+                name: 'acme.users',
+                inputFacets: {
+                  dataQualityAssertions: {
+                    _producer: 'https://example.com',
+                    _schemaURL: 'https://example.com/schema',
+                    assertions: [{ assertion: 'not_null', success: false }],
+                  },
+                },
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    const byDataset = await store.listQualityResults(
+      'warehouse/mart.users',
+      10,
+    );
+    expect(byDataset).toEqual([
+      expect.objectContaining({ runId, assertion: 'not_null', success: false }),
+    ]);
+    expect(await store.listQualityResults('bigquery/acme.users', 10)).toEqual(
+      byDataset,
+    );
+  });
+
   it('counts a long history up to a cap and says there is more', async () => {
     const { store } = await createStore();
     const runs = Array.from({ length: RUN_COUNT_CAP + 5 }, (_, i) => ({

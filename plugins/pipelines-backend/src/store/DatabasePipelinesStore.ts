@@ -34,6 +34,7 @@ import {
   ProviderState,
   StoredLineageEdge,
 } from './PipelinesStore';
+import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites } from './mergeWrites';
 import { UnchangedRowsFilter } from './UnchangedRowsFilter';
@@ -52,23 +53,6 @@ const ALIAS_REFRESH_MS = 30_000;
 export const RUN_COUNT_CAP = 10_000;
 /** Ids per `where in` list. */
 const IN_LIST_SIZE = 500;
-
-type DbTime = Date | string | number;
-
-/** Knex answers timestamps as Date (PostgreSQL) or epoch millis (SQLite). */
-export function toIsoTimestamp(value: DbTime): string {
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new Error(`Stored timestamp '${value}' is not a valid date`);
-  }
-  return date.toISOString();
-}
-
-function optionalIso(value: DbTime | null | undefined): string | undefined {
-  return value === null || value === undefined
-    ? undefined
-    : toIsoTimestamp(value);
-}
 
 function parseJsonArray<T>(text: string | null | undefined): T[] | undefined {
   if (!text) return undefined;
@@ -1147,8 +1131,6 @@ export class DatabasePipelinesStore implements PipelinesStore {
       .modify(query => {
         if (createdAfter) query.where('created_at', '>', createdAfter);
       });
-    const toDate = (value: DbTime) =>
-      value instanceof Date ? value : new Date(value);
     return [
       ...ioRows.map(row => {
         const pipeline = lineageKey('pipeline', row.pipeline_id);

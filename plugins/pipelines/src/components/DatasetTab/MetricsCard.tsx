@@ -20,6 +20,7 @@ import {
   SectionError,
   SectionMessage,
 } from '../PipelineTab/SectionStates';
+import { Bars } from '../shared/Bars';
 import { TimeAgo } from '../shared/TimeAgo';
 import {
   columnMetricRows,
@@ -52,7 +53,6 @@ function RowCountTrend(props: { items: QualityMetrics[] }) {
   const theme = useTheme();
   const runs = rowCountTrend(props.items);
   const top = Math.max(1, ...runs.map(r => r.rowCount ?? 0));
-  const slot = 100 / runs.length;
   return (
     <Box
       component="svg"
@@ -64,27 +64,22 @@ function RowCountTrend(props: { items: QualityMetrics[] }) {
       aria-label={`Row counts of the last ${runs.length} runs, oldest first`}
       sx={{ display: 'block', '& rect:hover': { opacity: 0.7 } }}
     >
-      {runs.map((run, i) => {
-        const height = ((run.rowCount ?? 0) / top) * TREND_HEIGHT;
-        return (
-          <rect
-            key={run.runId}
-            data-testid="row-count-bar"
-            x={i * slot + slot * 0.15}
-            width={slot * 0.7}
-            y={TREND_HEIGHT - height}
-            height={height}
-            fill={theme.palette.primary.main}
-          >
-            <title>
-              {run.partition ?? new Date(run.observedAt).toLocaleString()}:{' '}
-              {run.rowCount === undefined
-                ? 'no row count'
-                : `${formatCount(run.rowCount)} rows`}
-            </title>
-          </rect>
-        );
-      })}
+      <Bars
+        items={runs}
+        keyOf={run => run.runId}
+        valueOf={run => run.rowCount ?? 0}
+        titleOf={run =>
+          `${run.partition ?? new Date(run.observedAt).toLocaleString()}: ${
+            run.rowCount === undefined
+              ? 'no row count'
+              : `${formatCount(run.rowCount)} rows`
+          }`
+        }
+        top={top}
+        height={TREND_HEIGHT}
+        color={theme.palette.primary.main}
+        testId="row-count-bar"
+      />
     </Box>
   );
 }

@@ -7,6 +7,7 @@ import { Run } from '@tributary/plugin-pipelines-common';
 import { useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
+import { Bars } from '../shared/Bars';
 import {
   durationMs,
   durationTicks,
@@ -96,7 +97,6 @@ function Chart(props: { points: Array<{ run: Run; ms: number }> }) {
   const theme = useTheme();
   const ticks = durationTicks(Math.max(...points.map(p => p.ms)));
   const top = ticks[ticks.length - 1];
-  const slot = 100 / points.length;
   const first = points[0].run;
   const last = points[points.length - 1].run;
 
@@ -145,25 +145,20 @@ function Chart(props: { points: Array<{ run: Run; ms: number }> }) {
               />
             );
           })}
-          {points.map(({ run, ms }, i) => {
-            const height = (ms / top) * PLOT_HEIGHT;
-            return (
-              <rect
-                key={run.id}
-                data-testid="duration-bar"
-                x={i * slot + slot * 0.15}
-                width={slot * 0.7}
-                y={PLOT_HEIGHT - height}
-                height={height}
-                fill={theme.palette.success.main}
-              >
-                <title>
-                  {formatPartition(run.partition ?? run.startedAt)}:{' '}
-                  {formatDuration(ms)}
-                </title>
-              </rect>
-            );
-          })}
+          <Bars
+            items={points}
+            keyOf={({ run }) => run.id}
+            valueOf={({ ms }) => ms}
+            titleOf={({ run, ms }) =>
+              `${formatPartition(
+                run.partition ?? run.startedAt,
+              )}: ${formatDuration(ms)}`
+            }
+            top={top}
+            height={PLOT_HEIGHT}
+            color={theme.palette.success.main}
+            testId="duration-bar"
+          />
         </Box>
       </Box>
       <Box
