@@ -15,6 +15,7 @@ import { QualityMetrics } from '@tributary/plugin-pipelines-common';
 import { ReactNode } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
+import { localeString } from '../../lib/formatters';
 import {
   SectionBox,
   SectionError,
@@ -69,7 +70,7 @@ function RowCountTrend(props: { items: QualityMetrics[] }) {
         keyOf={run => run.runId}
         valueOf={run => run.rowCount ?? 0}
         titleOf={run =>
-          `${run.partition ?? new Date(run.observedAt).toLocaleString()}: ${
+          `${run.partition ?? localeString(run.observedAt)}: ${
             run.rowCount === undefined
               ? 'no row count'
               : `${formatCount(run.rowCount)} rows`

@@ -1,4 +1,5 @@
 import { Run } from '@tributary/plugin-pipelines-common';
+import { localeString } from '../../lib/formatters';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -41,13 +42,13 @@ export function formatDuration(ms?: number): string {
   return parts.join(' ');
 }
 
+const MEDIUM: Intl.DateTimeFormatOptions = {
+  dateStyle: 'medium',
+  timeStyle: 'medium',
+};
+
 export function formatTime(iso?: string): string {
-  return iso
-    ? new Date(iso).toLocaleString(undefined, {
-        dateStyle: 'medium',
-        timeStyle: 'medium',
-      })
-    : '—';
+  return iso ? localeString(iso, MEDIUM) : '—';
 }
 
 /**

@@ -1,4 +1,5 @@
 import Chip from '@mui/material/Chip';
+import type { Theme } from '@mui/material/styles';
 import { RunState } from '@tributary/plugin-pipelines-common';
 
 const STATE_COLORS: Record<
@@ -42,4 +43,13 @@ export const RUN_STATE_PALETTE: Record<
 export function runStateColor(state: RunState): string {
   const key = RUN_STATE_PALETTE[state];
   return key === 'grey' ? 'grey.500' : `${key}.main`;
+}
+
+/** The colour of a run state from the theme's palette; no state is greyed. */
+export function runStateThemeColour(theme: Theme, state?: RunState): string {
+  if (!state) {
+    return theme.palette.text.disabled;
+  }
+  const key = RUN_STATE_PALETTE[state];
+  return key === 'grey' ? theme.palette.grey[500] : theme.palette[key].main;
 }

@@ -1,4 +1,5 @@
 import Tooltip from '@mui/material/Tooltip';
+import { localeString, relativeTime } from '../../lib/formatters';
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['day', 86_400_000],
@@ -9,10 +10,9 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 /** "3 hours ago" for an ISO time; "just now" under a minute. */
 export function timeAgo(iso: string, now: number = Date.now()): string {
   const elapsed = new Date(iso).getTime() - now;
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
   for (const [unit, ms] of UNITS) {
     if (Math.abs(elapsed) >= ms) {
-      return format.format(Math.round(elapsed / ms), unit);
+      return relativeTime(Math.round(elapsed / ms), unit);
     }
   }
   return 'just now';
@@ -24,7 +24,7 @@ export function TimeAgo(props: { time?: string; fallback?: string }) {
     return <>{props.fallback ?? '—'}</>;
   }
   return (
-    <Tooltip title={new Date(props.time).toLocaleString()}>
+    <Tooltip title={localeString(props.time)}>
       <time dateTime={props.time}>{timeAgo(props.time)}</time>
     </Tooltip>
   );
