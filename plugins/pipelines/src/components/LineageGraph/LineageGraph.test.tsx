@@ -12,12 +12,14 @@ import { setupServer } from 'msw/node';
 import { pipelinesApiRef } from '../../api';
 import { createMswPipelinesClient } from '../../__testUtils__/mswPipelinesClient';
 import { formatTime } from '../PipelineTab/runs';
+import { DRAW_BATCH } from './LineageCanvas';
 import { LineageGraph } from './LineageGraph';
 
 // Jest cannot load the worker (import.meta): lay out synchronously.
 jest.mock('./layoutRunner', () => {
   const { layoutLineage } = jest.requireActual('../../lib/lineageLayout');
   return {
+    prepareLayout: () => {},
     runLayout: async (graph: unknown, options: unknown) =>
       layoutLineage(graph, options),
   };
@@ -291,6 +293,48 @@ describe('LineageGraph', () => {
     fireEvent.click(await findNode('streams_daily (dataset)'));
 
     expect(screen.getByText('Path of 2 steps.')).toBeInTheDocument();
+    // raw_events -> Daily streams -> streams_daily; "+12 more" is off it.
+    const edges = screen.getAllByTestId('lineage-edge');
+    expect(edges.map(edge => edge.getAttribute('stroke-width'))).toEqual([
+      '3',
+      '3',
+      '1.5',
+    ]);
+    expect(edges.map(edge => edge.getAttribute('opacity'))).toEqual([
+      '1',
+      '1',
+      '0.15',
+    ]);
+  });
+
+  it('draws a large graph over a few frames, every node and edge in the end', async () => {
+    const count = DRAW_BATCH * 2 + 10;
+    const nodes = [node('pipeline:daily', 'Daily streams', 0)];
+    const edges: LineageResponse['edges'] = [];
+    for (let i = 1; i < count; i++) {
+      nodes.push(node(`dataset:d${i}`, `dataset ${i}`, 1));
+      edges.push({ from: 'pipeline:daily', to: `dataset:d${i}` });
+    }
+    serveLineage(() => ({
+      root: 'pipeline:daily',
+      nodes,
+      edges,
+      omitted: {},
+      truncated: false,
+    }));
+    const { container } = await renderGraph();
+
+    expect(await screen.findByText(`${count} nodes.`)).toBeInTheDocument();
+    await waitFor(() =>
+      expect(container.querySelectorAll('.react-flow__node')).toHaveLength(
+        count,
+      ),
+    );
+    expect(screen.getAllByTestId('lineage-edge')).toHaveLength(count - 1);
+    expect(await findNode('dataset 1 (dataset)')).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(`dataset ${count - 1} (dataset)`),
+    ).toBeInTheDocument();
   });
 
   it('opens the catalog entity of a node', async () => {

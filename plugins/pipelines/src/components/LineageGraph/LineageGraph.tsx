@@ -1,9 +1,5 @@
 import '@xyflow/react/dist/style.css';
-import {
-  EmptyState,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -21,15 +17,7 @@ import {
   LineageNode,
   LineageResponse,
 } from '@tributary/plugin-pipelines-common';
-import {
-  Background,
-  Controls,
-  MarkerType,
-  MiniMap,
-  Position,
-  ReactFlow,
-  useReactFlow,
-} from '@xyflow/react';
+import { Node, Position } from '@xyflow/react';
 import {
   KeyboardEvent,
   useCallback,
@@ -52,15 +40,16 @@ import {
   DEFAULT_LAYOUT_OPTIONS,
   edgeKey,
   Layout,
+  routePath,
 } from '../../lib/lineageLayout';
-import { runLayout } from './layoutRunner';
+import { prepareLayout, runLayout } from './layoutRunner';
+import { LineageCanvas, LineageFlowNode } from './LineageCanvas';
 import {
-  edgeTypes,
   EntityFlowNode,
   LineageActionsContext,
+  lineageNodeStyles,
   MoreFlowNode,
-  nodeTypes,
-  RoutedFlowEdge,
+  LineageEdge,
   stateColour,
 } from './LineageNodes';
 import { useOpenEntity } from './useOpenEntity';
@@ -75,6 +64,19 @@ const MAX_DRAWN_NODES = 300;
 const REVEAL_BATCH = 100;
 const DEPTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const { nodeWidth, nodeHeight } = DEFAULT_LAYOUT_OPTIONS;
+const NO_NODES: LineageFlowNode[] = [];
+const NO_EDGES: LineageEdge[] = [];
+const NO_KEYS: string[] = [];
+
+function shallowEqual(a: object, b: object): boolean {
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every(key => left[key] === right[key])
+  );
+}
 /** Where edges attach: the middle of a node's left and right sides. */
 const HANDLES = [
   { type: 'target' as const, position: Position.Left, x: 0, y: nodeHeight / 2 },
@@ -86,24 +88,9 @@ const HANDLES = [
   },
 ];
 const NOTHING: ReadonlySet<string> = new Set();
-const FIT_VIEW = { padding: 0.1, maxZoom: 1 };
-
-/**
- * Fits the view again when `token` changes (a new root, direction or depth),
- * but not when nodes are expanded: that keeps the user's viewport.
- */
-function FitViewOnChange(props: { token: unknown }) {
-  const { fitView } = useReactFlow();
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false; // The `fitView` prop fits the first drawing.
-      return;
-    }
-    fitView(FIT_VIEW);
-  }, [props.token, fitView]);
-  return null;
-}
+// Nodes are drawn over a few frames (see `LineageCanvas`): fit them all,
+// drawn or not yet.
+const FIT_VIEW = { padding: 0.1, maxZoom: 1, includeHiddenNodes: true };
 
 /** @public */
 export interface LineageGraphProps {
@@ -155,6 +142,9 @@ function nodeLabel(node: ViewNode, names: Map<string, string>): string {
 export function LineageGraph(props: LineageGraphProps) {
   const { root, height = 600 } = props;
   const theme = useTheme();
+  const nodeStyles = useMemo(() => lineageNodeStyles(theme), [theme]);
+  // The layout worker starts while the lineage loads, not after.
+  useEffect(() => prepareLayout(), []);
   const pipelinesApi = useApi(pipelinesApiRef);
   const openEntityPage = useOpenEntity();
   const [direction, setDirection] = useState<LineageDirection>('both');
@@ -342,11 +332,15 @@ export function LineageGraph(props: LineageGraphProps) {
     [openEntityPage],
   );
 
+  // Nodes and edges that did not change stay the same objects, so React
+  // Flow leaves them be: a click or a highlight redraws only what it changes.
+  const flowCache = useRef({ nodes: new Map<string, LineageFlowNode>() });
   const flow = useMemo(() => {
     if (!drawing) {
       return undefined;
     }
     const { view: shown, layout } = drawing;
+    const cache = flowCache.current;
     const names = new Map(
       shown.nodes.flatMap(node =>
         node.kind === 'more' ? [] : [[node.key, node.name] as const],
@@ -363,67 +357,100 @@ export function LineageGraph(props: LineageGraphProps) {
       handles: HANDLES,
       ariaRole: 'button' as const,
     };
-    const nodes = shown.nodes.map((node): EntityFlowNode | MoreFlowNode => {
+    const nodes = shown.nodes.map((node): LineageFlowNode => {
+      const position = layout.positions[node.key];
+      const ariaLabel = nodeLabel(node, names);
+      const data =
+        node.kind === 'more'
+          ? { more: node, busy: busy.has(node.anchor), dimmed: !!path }
+          : {
+              node,
+              root: node.key === root,
+              busy: busy.has(node.key),
+              marked: pathMode && onPath.has(node.key),
+              dimmed: !!path && !onPath.has(node.key),
+            };
+      const before = cache.nodes.get(node.key);
+      if (
+        before &&
+        before.position.x === position.x &&
+        before.position.y === position.y &&
+        before.ariaLabel === ariaLabel &&
+        shallowEqual(before.data, data)
+      ) {
+        return before;
+      }
       const flowNode = {
         ...common,
         id: node.key,
-        position: layout.positions[node.key],
-        ariaLabel: nodeLabel(node, names),
+        position,
+        ariaLabel,
       };
-      if (node.kind === 'more') {
-        return {
-          ...flowNode,
-          type: 'more',
-          data: { more: node, busy: busy.has(node.anchor), dimmed: !!path },
-        };
-      }
-      return {
-        ...flowNode,
-        type: 'entity',
-        data: {
-          node,
-          root: node.key === root,
-          busy: busy.has(node.key),
-          marked: pathMode && onPath.has(node.key),
-          dimmed: !!path && !onPath.has(node.key),
-        },
-      };
+      return node.kind === 'more'
+        ? { ...flowNode, type: 'more', data: data as MoreFlowNode['data'] }
+        : { ...flowNode, type: 'entity', data: data as EntityFlowNode['data'] };
     });
-    const edges = shown.edges.map((edge): RoutedFlowEdge => {
+    // From the middle of the right side of a node to the middle of the left
+    // side of the next, through the bend points the layout routed it along.
+    const edges = shown.edges.map((edge): LineageEdge => {
       const key = edgeKey(edge.from, edge.to);
+      const from = layout.positions[edge.from];
+      const to = layout.positions[edge.to];
       const highlighted = pathEdges.has(key);
-      const colour = highlighted
-        ? theme.palette.secondary.main
-        : theme.palette.text.disabled;
       return {
         id: key,
         source: edge.from,
         target: edge.to,
-        type: 'routed',
-        data: { points: layout.routes[key] ?? [] },
-        markerEnd: { type: MarkerType.ArrowClosed, color: colour },
-        style: {
-          stroke: colour,
-          strokeWidth: highlighted ? 3 : 1.5,
-          opacity: path && !highlighted ? 0.15 : 1,
-        },
+        path: routePath([
+          { x: from.x + nodeWidth, y: from.y + nodeHeight / 2 },
+          ...(layout.routes[key] ?? []),
+          { x: to.x, y: to.y + nodeHeight / 2 },
+        ]),
+        highlighted,
+        dimmed: !!path && !highlighted,
       };
     });
-    return { nodes, edges };
-  }, [drawing, path, picked, pathMode, busy, root, theme]);
+    cache.nodes = new Map(nodes.map(node => [node.id, node]));
+    // Nearest the root first: what the eye goes to is drawn first.
+    const centre = layout.positions[root] ?? { x: 0, y: 0 };
+    const distance = (key: string) => {
+      const { x, y } = layout.positions[key];
+      return (x - centre.x) ** 2 + (y - centre.y) ** 2;
+    };
+    const order = nodes
+      .map(node => ({ key: node.id, distance: distance(node.id) }))
+      .sort((a, b) => a.distance - b.distance)
+      .map(entry => entry.key);
+    return { nodes, edges, order };
+  }, [drawing, path, picked, pathMode, busy, root]);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    // React Flow makes nodes focusable; Enter or Space on one activates it.
-    const target = event.target as HTMLElement;
-    if (
-      (event.key === 'Enter' || event.key === ' ') &&
-      target.classList.contains('react-flow__node') &&
-      target.dataset.id
-    ) {
-      event.preventDefault();
-      activate(target.dataset.id);
-    }
-  };
+  // Stable, so that React Flow's nodes need not render again for a new one.
+  const activateRef = useRef(activate);
+  activateRef.current = activate;
+  const onActivate = useCallback((key: string) => activateRef.current(key), []);
+  const miniMapColour = useCallback(
+    (node: Node) =>
+      node.type === 'entity'
+        ? stateColour(theme, (node as EntityFlowNode).data.node.latestRunState)
+        : theme.palette.action.disabled,
+    [theme],
+  );
+
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLDivElement>) => {
+      // React Flow makes nodes focusable; Enter or Space on one activates it.
+      const target = event.target as HTMLElement;
+      if (
+        (event.key === 'Enter' || event.key === ' ') &&
+        target.classList.contains('react-flow__node') &&
+        target.dataset.id
+      ) {
+        event.preventDefault();
+        onActivate(target.dataset.id);
+      }
+    },
+    [onActivate],
+  );
 
   const empty =
     base !== undefined &&
@@ -461,47 +488,24 @@ export function LineageGraph(props: LineageGraphProps) {
         }
       />
     );
-  } else if (flow && drawing) {
-    body = (
-      <ReactFlow
-        nodes={flow.nodes}
-        edges={flow.edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodeClick={(_event, node) => activate(node.id)}
-        onKeyDown={onKeyDown}
-        colorMode={theme.palette.mode}
-        fitView
-        fitViewOptions={FIT_VIEW}
-        minZoom={0.05}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        edgesFocusable={false}
-        zoomOnDoubleClick={false}
-        // Past a screenful, skip what is off screen when zoomed in.
-        onlyRenderVisibleElements={flow.nodes.length > 100}
-      >
-        <FitViewOnChange token={drawing.base} />
-        <Background />
-        <Controls showInteractive={false} />
-        <MiniMap
-          pannable
-          zoomable
-          ariaLabel="Overview of the lineage graph"
-          nodeColor={node =>
-            node.type === 'entity'
-              ? stateColour(
-                  theme,
-                  (node as EntityFlowNode).data.node.latestRunState,
-                )
-              : theme.palette.action.disabled
-          }
-        />
-      </ReactFlow>
-    );
   } else {
-    body = <Progress />;
+    // The canvas is there while the lineage loads (React Flow takes a while
+    // to start): once it comes, only its nodes remain to draw.
+    body = (
+      <LineageCanvas
+        nodes={flow?.nodes ?? NO_NODES}
+        edges={flow?.edges ?? NO_EDGES}
+        order={flow?.order ?? NO_KEYS}
+        fitToken={drawing?.base}
+        fitViewOptions={FIT_VIEW}
+        edgeColour={theme.palette.text.disabled}
+        highlightColour={theme.palette.secondary.main}
+        colorMode={theme.palette.mode}
+        onActivate={onActivate}
+        onKeyDown={onKeyDown}
+        miniMapColour={miniMapColour}
+      />
+    );
   }
 
   let status = '';
@@ -598,14 +602,16 @@ export function LineageGraph(props: LineageGraphProps) {
         height={height}
         overflow="hidden"
         sx={{
+          ...nodeStyles,
           '& .react-flow__node:focus-visible': {
             outline: `2px solid ${theme.palette.primary.main}`,
             outlineOffset: 4,
           },
         }}
       >
-        {lineage.loading && drawing && (
+        {(lineage.loading || !drawing) && !error && !empty && (
           <LinearProgress
+            aria-label="Loading lineage"
             sx={{ position: 'absolute', top: 0, left: 0, right: 0, zIndex: 10 }}
           />
         )}

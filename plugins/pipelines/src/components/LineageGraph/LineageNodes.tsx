@@ -1,26 +1,22 @@
-import AccountTreeOutlined from '@mui/icons-material/AccountTreeOutlined';
-import OpenInNew from '@mui/icons-material/OpenInNew';
-import StorageOutlined from '@mui/icons-material/StorageOutlined';
-import Box from '@mui/material/Box';
 import CircularProgress from '@mui/material/CircularProgress';
-import IconButton from '@mui/material/IconButton';
-import { Theme, useTheme } from '@mui/material/styles';
-import Typography from '@mui/material/Typography';
-import { LineageNode, RunState } from '@tributary/plugin-pipelines-common';
+import { Theme } from '@mui/material/styles';
 import {
-  BaseEdge,
-  Edge,
-  EdgeProps,
-  Handle,
-  Node,
-  NodeProps,
-  Position,
-} from '@xyflow/react';
-import { createContext, memo, useContext } from 'react';
+  LineageNode,
+  RUN_STATES,
+  RunState,
+} from '@tributary/plugin-pipelines-common';
+import { Node, NodeProps } from '@xyflow/react';
+import { createContext, memo, MouseEvent, useContext, useId } from 'react';
 import { MoreNode } from '../../lib/lineageGraph';
-import { Point, routePath } from '../../lib/lineageLayout';
 import { lateDescription } from '../shared/LateChip';
-import { RUN_STATE_PALETTE } from '../shared/RunStateChip';
+import { runStateThemeColour } from '../shared/RunStateChip';
+
+/*
+ * A graph draws hundreds of nodes at once, so a node is plain elements with
+ * class names: no styled or `sx` component, whose styles would be computed
+ * per node. `lineageNodeStyles` styles them all once, from the theme, on the
+ * element around the drawing.
+ */
 
 /** How a node stands while a path is highlighted. */
 // A type, not an interface: React Flow's node data must be a Record.
@@ -39,7 +35,16 @@ export type MoreFlowNode = Node<
   { more: MoreNode; busy: boolean; dimmed: boolean },
   'more'
 >;
-export type RoutedFlowEdge = Edge<{ points: Point[] }, 'routed'>;
+/** An edge as drawn: its path, and how it stands while a path is highlighted. */
+export interface LineageEdge {
+  id: string;
+  source: string;
+  target: string;
+  /** SVG path data, in the graph's coordinates. */
+  path: string;
+  highlighted: boolean;
+  dimmed: boolean;
+}
 
 /** Actions a node offers besides its main one (a click or Enter). */
 export const LineageActionsContext = createContext<{
@@ -47,171 +52,293 @@ export const LineageActionsContext = createContext<{
 }>({ openEntity: () => {} });
 
 /** The colour of a latest run state, from the theme's palette. */
-export function stateColour(theme: Theme, state?: RunState): string {
-  if (!state) {
-    return theme.palette.text.disabled;
-  }
-  const key = RUN_STATE_PALETTE[state];
-  return key === 'grey' ? theme.palette.grey[500] : theme.palette[key].main;
+export const stateColour = runStateThemeColour;
+
+/**
+ * The styles of every node, for the element around the drawing (an `sx`):
+ * pipelines are boxes with a stripe in their state's colour, datasets pills,
+ * "+N more" dashed boxes.
+ */
+export function lineageNodeStyles(theme: Theme) {
+  const states = Object.fromEntries(
+    [...RUN_STATES, 'none'].map(state => [
+      `& .tl-state-${state}`,
+      {
+        '--tl-state': stateColour(
+          theme,
+          state === 'none' ? undefined : (state as RunState),
+        ),
+      },
+    ]),
+  );
+  return {
+    '& .tl-node': {
+      width: '100%',
+      height: '100%',
+      boxSizing: 'border-box',
+      display: 'flex',
+      alignItems: 'center',
+      gap: theme.spacing(1),
+      padding: theme.spacing(0, 1.5),
+      background: theme.palette.background.paper,
+      color: theme.palette.text.primary,
+      border: `1px solid ${theme.palette.divider}`,
+      borderRadius: `${theme.shape.borderRadius}px`,
+      boxShadow: theme.shadows[1],
+      cursor: 'pointer',
+      outlineOffset: 2,
+      transition: 'opacity 150ms',
+    },
+    '& .tl-pipeline': { borderLeft: '6px solid var(--tl-state)' },
+    '& .tl-dataset': { borderRadius: 999 },
+    '& .tl-root': { boxShadow: `0 0 0 3px ${theme.palette.primary.main}` },
+    '& .tl-dimmed': { opacity: 0.3 },
+    '& .tl-marked': { outline: `3px solid ${theme.palette.secondary.main}` },
+    '& .tl-more': {
+      justifyContent: 'center',
+      textAlign: 'center',
+      border: `2px dashed ${theme.palette.divider}`,
+      background: theme.palette.action.hover,
+      boxShadow: 'none',
+    },
+    '& .tl-icon': {
+      flexShrink: 0,
+      width: 20,
+      height: 20,
+      fill: 'currentColor',
+    },
+    '& .tl-pipeline .tl-icon': { color: 'var(--tl-state)' },
+    '& .tl-dataset .tl-icon': { color: theme.palette.info.main },
+    '& .tl-text': { minWidth: 0, flex: 1 },
+    '& .tl-name': {
+      ...theme.typography.body2,
+      fontWeight: theme.typography.fontWeightMedium,
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+    },
+    '& .tl-root .tl-name': { fontWeight: theme.typography.fontWeightBold },
+    '& .tl-caption': {
+      ...theme.typography.caption,
+      display: 'block',
+      color: theme.palette.text.secondary,
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+    },
+    '& .tl-late': {
+      color: theme.palette.warning.main,
+      fontWeight: theme.typography.fontWeightBold,
+    },
+    '& .tl-open': {
+      flexShrink: 0,
+      display: 'inline-flex',
+      padding: 5,
+      border: 0,
+      borderRadius: '50%',
+      background: 'transparent',
+      color: theme.palette.action.active,
+      fontSize: theme.typography.pxToRem(18),
+      cursor: 'pointer',
+      '&:hover': { background: theme.palette.action.hover },
+      '&:focus-visible': {
+        outline: `2px solid ${theme.palette.primary.main}`,
+      },
+    },
+    '& .tl-open svg': { width: '1em', height: '1em', fill: 'currentColor' },
+    // Edges attach at fixed points (see `handles` on the nodes): the handles
+    // are only there for React Flow to find, never seen or used.
+    '& .tl-handle': { opacity: 0, pointerEvents: 'none' },
+    ...states,
+  };
 }
 
-// Edges attach at fixed points (see `handles` on the nodes): no need to see
-// or measure the handles.
-const hiddenHandle = { opacity: 0, pointerEvents: 'none' } as const;
+// Material icons' paths: AccountTreeOutlined, StorageOutlined, OpenInNew.
+const PIPELINE_ICON =
+  'M22 11V3h-7v3H9V3H2v8h7V8h2v10h4v3h7v-8h-7v3h-2V8h2v3zM7 9H4V5h3zm10 6h3v4h-3zm0-10h3v4h-3z';
+const DATASET_ICON =
+  'M2 20h20v-4H2zm2-3h2v2H4zM2 4v4h20V4zm4 3H4V5h2zm-4 7h20v-4H2zm2-3h2v2H4z';
+const OPEN_ICON =
+  'M19 19H5V5h7V3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.1 0 2-.9 2-2v-7h-2zM14 3v2h3.59l-9.83 9.83 1.41 1.41L19 6.41V10h2V3z';
 
+function Icon(props: { path: string; className?: string }) {
+  return (
+    <svg
+      className={props.className}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={props.path} />
+    </svg>
+  );
+}
+
+/**
+ * Where edges attach, as React Flow's handles are marked up (it reads their
+ * bounds when it measures a node), without the handle components' state.
+ */
 function Handles() {
   return (
     <>
-      <Handle
-        type="target"
-        position={Position.Left}
-        isConnectable={false}
-        style={hiddenHandle}
+      <div
+        className="react-flow__handle react-flow__handle-left target tl-handle"
+        data-handlepos="left"
       />
-      <Handle
-        type="source"
-        position={Position.Right}
-        isConnectable={false}
-        style={hiddenHandle}
+      <div
+        className="react-flow__handle react-flow__handle-right source tl-handle"
+        data-handlepos="right"
       />
     </>
   );
 }
 
-function nodeFrame(theme: Theme, marks: PathMarks) {
-  return {
-    width: '100%',
-    height: '100%',
-    boxSizing: 'border-box',
-    display: 'flex',
-    alignItems: 'center',
-    gap: 1,
-    px: 1.5,
-    bgcolor: 'background.paper',
-    color: 'text.primary',
-    border: 1,
-    borderColor: 'divider',
-    cursor: 'pointer',
-    opacity: marks.dimmed ? 0.3 : 1,
-    outline: marks.marked
-      ? `3px solid ${theme.palette.secondary.main}`
-      : undefined,
-    outlineOffset: 2,
-    transition: 'opacity 150ms',
-  } as const;
+function classes(...names: Array<string | false>): string {
+  return names.filter(Boolean).join(' ');
 }
 
 /** A pipeline (a box with a stripe in its state's colour) or a dataset (a pill). */
 function EntityNode(props: NodeProps<EntityFlowNode>) {
-  const { node, root, busy, ...marks } = props.data;
-  const theme = useTheme();
+  const { node, root, busy, marked, dimmed } = props.data;
   const { openEntity } = useContext(LineageActionsContext);
-  const colour = stateColour(theme, node.latestRunState);
   const pipeline = node.kind === 'pipeline';
-  const Icon = pipeline ? AccountTreeOutlined : StorageOutlined;
   const state = node.latestRunState ?? 'no runs';
   const late = pipeline
     ? lateDescription({ lateSince: node.lateSince })
     : undefined;
+  const onOpen = (event: MouseEvent) => {
+    // The node's own click expands it.
+    event.stopPropagation();
+    openEntity(node);
+  };
   return (
-    <Box
-      sx={{
-        ...nodeFrame(theme, marks),
-        borderRadius: pipeline ? 1 : 999,
-        borderLeft: pipeline ? `6px solid ${colour}` : undefined,
-        boxShadow: root ? `0 0 0 3px ${theme.palette.primary.main}` : 1,
-      }}
+    <div
+      className={classes(
+        'tl-node',
+        pipeline ? 'tl-pipeline' : 'tl-dataset',
+        pipeline && `tl-state-${node.latestRunState ?? 'none'}`,
+        root && 'tl-root',
+        marked && 'tl-marked',
+        dimmed && 'tl-dimmed',
+      )}
     >
       <Handles />
-      <Icon fontSize="small" sx={{ color: pipeline ? colour : 'info.main' }} />
-      <Box minWidth={0} flex={1}>
-        <Typography
-          variant="body2"
-          noWrap
-          fontWeight={root ? 'bold' : 'medium'}
-          title={node.name}
-        >
+      <Icon
+        className="tl-icon"
+        path={pipeline ? PIPELINE_ICON : DATASET_ICON}
+      />
+      <div className="tl-text">
+        <div className="tl-name" title={node.name}>
           {node.name}
-        </Typography>
-        <Typography
-          variant="caption"
-          color="text.secondary"
-          noWrap
-          display="block"
-        >
+        </div>
+        <span className="tl-caption">
           {pipeline ? `pipeline · ${state}` : 'dataset'}
           {late && (
             <>
               {' · '}
-              <Box
-                component="span"
-                color="warning.main"
-                fontWeight="bold"
-                title={late}
-                data-testid="late-mark"
-              >
+              <span className="tl-late" title={late} data-testid="late-mark">
                 late
-              </Box>
+              </span>
             </>
           )}
-        </Typography>
-      </Box>
+        </span>
+      </div>
       {busy && <CircularProgress size={16} aria-label="Loading neighbours" />}
-      <IconButton
-        size="small"
+      <button
+        type="button"
+        className="tl-open"
         aria-label={`Open ${node.name} in the catalog`}
         title="Open in the catalog"
-        onClick={event => {
-          // The node's own click expands it.
-          event.stopPropagation();
-          openEntity(node);
-        }}
+        onClick={onOpen}
       >
-        <OpenInNew fontSize="inherit" />
-      </IconButton>
-    </Box>
+        <Icon path={OPEN_ICON} />
+      </button>
+    </div>
   );
 }
 
 /** Neighbours not drawn: left out by the server or by the view's cap. */
 function MoreNodeBox(props: NodeProps<MoreFlowNode>) {
   const { more, busy, dimmed } = props.data;
-  const theme = useTheme();
   return (
-    <Box
-      sx={{
-        ...nodeFrame(theme, { marked: false, dimmed }),
-        justifyContent: 'center',
-        borderRadius: 1,
-        border: `2px dashed ${theme.palette.divider}`,
-        bgcolor: 'action.hover',
-      }}
-    >
+    <div className={classes('tl-node', 'tl-more', dimmed && 'tl-dimmed')}>
       <Handles />
-      <Box textAlign="center">
-        <Typography variant="body2" fontWeight="medium">
-          +{more.count} more
-        </Typography>
-        <Typography variant="caption" color="text.secondary">
-          {more.direction}
-        </Typography>
-      </Box>
+      <div>
+        <div className="tl-name">+{more.count} more</div>
+        <span className="tl-caption">{more.direction}</span>
+      </div>
       {busy && <CircularProgress size={16} aria-label="Loading neighbours" />}
-    </Box>
+    </div>
   );
 }
 
-/** An edge through the bend points the layout routed it along. */
-function RoutedEdge(props: EdgeProps<RoutedFlowEdge>) {
-  const { sourceX, sourceY, targetX, targetY, data, markerEnd, style } = props;
-  const path = routePath([
-    { x: sourceX, y: sourceY },
-    ...(data?.points ?? []),
-    { x: targetX, y: targetY },
-  ]);
-  return <BaseEdge path={path} markerEnd={markerEnd} style={style} />;
-}
+/**
+ * Every edge in one SVG, under the nodes, in the graph's coordinates: drawn
+ * inside React Flow's viewport (a `ViewportPortal`), so it pans and zooms
+ * with the nodes. Edges are not interactive, so they need none of React
+ * Flow's per-edge machinery (a component, an SVG and store reads per edge),
+ * which costs as much as the nodes do.
+ */
+export const EdgeLayer = memo(function Edges(props: {
+  edges: LineageEdge[];
+  colour: string;
+  highlightColour: string;
+}) {
+  const id = useId().replace(/:/g, '');
+  const arrow = (markerId: string, colour: string) => (
+    // React Flow's closed arrow, sized by the stroke width.
+    <marker
+      id={markerId}
+      viewBox="-10 -10 20 20"
+      markerWidth={12.5}
+      markerHeight={12.5}
+      markerUnits="strokeWidth"
+      orient="auto-start-reverse"
+      refX={0}
+      refY={0}
+    >
+      <polyline
+        points="-5,-4 0,0 -5,4 -5,-4"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        style={{ stroke: colour, fill: colour, strokeWidth: 1 }}
+      />
+    </marker>
+  );
+  return (
+    <svg
+      className="tl-edges"
+      aria-hidden="true"
+      style={{
+        position: 'absolute',
+        left: 0,
+        top: 0,
+        width: 1,
+        height: 1,
+        overflow: 'visible',
+        pointerEvents: 'none',
+        zIndex: -1,
+      }}
+    >
+      <defs>
+        {arrow(`${id}-arrow`, props.colour)}
+        {arrow(`${id}-arrow-path`, props.highlightColour)}
+      </defs>
+      {props.edges.map(edge => (
+        <path
+          key={edge.id}
+          data-testid="lineage-edge"
+          d={edge.path}
+          fill="none"
+          stroke={edge.highlighted ? props.highlightColour : props.colour}
+          strokeWidth={edge.highlighted ? 3 : 1.5}
+          opacity={edge.dimmed ? 0.15 : 1}
+          markerEnd={`url(#${id}-arrow${edge.highlighted ? '-path' : ''})`}
+        />
+      ))}
+    </svg>
+  );
+});
 
 // Memoised: a node re-renders only when its own data changes.
 export const nodeTypes = { entity: memo(EntityNode), more: memo(MoreNodeBox) };
-export const edgeTypes = { routed: memo(RoutedEdge) };

@@ -71,6 +71,14 @@ function getWorker(): Worker | undefined {
 }
 
 /**
+ * Starts the layout worker ahead of the first layout, e.g. while the graph
+ * loads: loading it takes a while.
+ */
+export function prepareLayout(): void {
+  getWorker();
+}
+
+/**
  * Lays out a graph in a Web Worker, off the main thread; where there are no
  * workers (tests, server rendering, a blocked worker) it lays out directly.
  */

@@ -24,7 +24,7 @@ import {
   pipelinesBackfillCancelPermission,
 } from '@tributary/plugin-pipelines-common';
 import { useEffect, useRef, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useDeferredAsyncRetry } from '../shared/useDeferredAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { TimeAgo } from '../shared/TimeAgo';
 import {
@@ -170,7 +170,7 @@ export function BackfillsCard(props: {
   );
   const [cancelling, setCancelling] = useState<string>();
   const [cancelError, setCancelError] = useState<unknown>();
-  const { value, loading, error, retry } = useAsyncRetry(
+  const { value, loading, error, retry } = useDeferredAsyncRetry(
     () => pipelinesApi.listBackfills(pipelineId),
     [pipelinesApi, pipelineId, refreshKey],
   );

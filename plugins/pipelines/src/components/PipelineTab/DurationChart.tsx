@@ -5,7 +5,7 @@ import Skeleton from '@mui/material/Skeleton';
 import { useTheme } from '@mui/material/styles';
 import { Run } from '@tributary/plugin-pipelines-common';
 import { useMemo } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useDeferredAsyncRetry } from '../shared/useDeferredAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { Bars } from '../shared/Bars';
 import {
@@ -29,7 +29,7 @@ export function DurationChart(props: {
   refreshKey?: number;
 }) {
   const pipelinesApi = useApi(pipelinesApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(
+  const { value, loading, error, retry } = useDeferredAsyncRetry(
     () =>
       pipelinesApi.listRuns(props.pipelineId, {
         state: 'succeeded',

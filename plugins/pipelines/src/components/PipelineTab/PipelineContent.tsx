@@ -9,20 +9,29 @@ import {
   ANNOTATION_PIPELINE_ID,
   pipelineSignalChannel,
 } from '@tributary/plugin-pipelines-common';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
-import { LineageGraph } from '../LineageGraph';
+import { LineageGraph as LineageGraphSection } from '../LineageGraph';
 import { pipelineIdOf } from '../shared/entityIds';
 import { useSignalRefresh } from '../shared/useSignalRefresh';
 import { BackfillButton } from './BackfillButton';
-import { BackfillsCard } from './BackfillsCard';
-import { DurationChart } from './DurationChart';
+import { BackfillsCard as BackfillsSection } from './BackfillsCard';
+import { DurationChart as DurationSection } from './DurationChart';
 import { OverviewCard } from './OverviewCard';
-import { RunHistoryGrid } from './RunHistoryGrid';
-import { RunsTable } from './RunsTable';
+import { RunHistoryGrid as RunHistorySection } from './RunHistoryGrid';
+import { RunsTable as RunsSection } from './RunsTable';
 
 const LINEAGE_HEIGHT = 480;
+
+// The sections load and draw on their own: they draw again when their own
+// props change, not with the tab (when the pipeline loads or a backfill
+// starts), which would redraw a table, a chart and a graph in one go.
+const BackfillsCard = memo(BackfillsSection);
+const DurationChart = memo(DurationSection);
+const LineageGraph = memo(LineageGraphSection);
+const RunHistoryGrid = memo(RunHistorySection);
+const RunsTable = memo(RunsSection);
 
 /**
  * Each section loads on its own, so one failing request leaves the others

@@ -7,7 +7,7 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { RunState } from '@tributary/plugin-pipelines-common';
 import { useMemo, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useDeferredAsyncRetry } from '../shared/useDeferredAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { RUN_STATE_PALETTE } from '../shared/RunStateChip';
 import { RunDetailsDialog } from './RunDetailsDialog';
@@ -127,7 +127,7 @@ export function RunHistoryGrid(props: {
 }) {
   const pipelinesApi = useApi(pipelinesApiRef);
   const [selected, setSelected] = useState<PartitionCell>();
-  const { value, loading, error, retry } = useAsyncRetry(
+  const { value, loading, error, retry } = useDeferredAsyncRetry(
     () => pipelinesApi.listRuns(props.pipelineId, { limit: RUNS_FETCHED }),
     [pipelinesApi, props.pipelineId, props.refreshKey],
   );

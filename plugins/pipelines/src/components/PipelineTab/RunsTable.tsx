@@ -20,7 +20,7 @@ import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import { Run, RUN_STATES, RunState } from '@tributary/plugin-pipelines-common';
 import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useDeferredAsyncRetry } from '../shared/useDeferredAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { RunStateChip } from '../shared/RunStateChip';
 import { RunDetailsDialog } from './RunDetailsDialog';
@@ -133,7 +133,7 @@ export function RunsTable(props: {
   const [state, setState] = useState<RunState | ''>('');
   const [opened, setOpened] = useState<Run>();
 
-  const { value, loading, error, retry } = useAsyncRetry(
+  const { value, loading, error, retry } = useDeferredAsyncRetry(
     () =>
       pipelinesApi.listRuns(props.pipelineId, {
         offset: page * rowsPerPage,
