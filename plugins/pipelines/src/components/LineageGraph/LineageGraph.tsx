@@ -20,6 +20,7 @@ import {
 import { Node, Position } from '@xyflow/react';
 import {
   KeyboardEvent,
+  memo,
   useCallback,
   useEffect,
   useMemo,
@@ -131,6 +132,59 @@ function nodeLabel(node: ViewNode, names: Map<string, string>): string {
       : '';
   return `${node.name} (${node.kind}${state})`;
 }
+
+/** Direction, depth and path mode: memoised, they stay as the graph changes. */
+const LineageControls = memo(function Controls(props: {
+  direction: LineageDirection;
+  depth: number;
+  pathMode: boolean;
+  onDirection(direction: LineageDirection): void;
+  onDepth(depth: number): void;
+  onPathMode(): void;
+}) {
+  const { onDirection, onDepth, onPathMode } = props;
+  return (
+    <>
+      <ToggleButtonGroup
+        size="small"
+        exclusive
+        value={props.direction}
+        onChange={(_event, value: LineageDirection | null) => {
+          if (value) {
+            onDirection(value);
+          }
+        }}
+        aria-label="Direction"
+      >
+        <ToggleButton value="upstream">Upstream</ToggleButton>
+        <ToggleButton value="both">Both</ToggleButton>
+        <ToggleButton value="downstream">Downstream</ToggleButton>
+      </ToggleButtonGroup>
+      <TextField
+        select
+        size="small"
+        label="Depth"
+        value={props.depth}
+        onChange={event => onDepth(Number(event.target.value))}
+        sx={{ width: 90 }}
+      >
+        {DEPTHS.map(d => (
+          <MenuItem key={d} value={d}>
+            {d}
+          </MenuItem>
+        ))}
+      </TextField>
+      <ToggleButton
+        size="small"
+        value="path"
+        selected={props.pathMode}
+        onChange={onPathMode}
+      >
+        Highlight path
+      </ToggleButton>
+    </>
+  );
+});
 
 /**
  * Interactive lineage around a pipeline or dataset: direction and depth,
@@ -508,6 +562,20 @@ export function LineageGraph(props: LineageGraphProps) {
     );
   }
 
+  // Stable, so the controls need not render again with every drawing.
+  const onDirection = useCallback((value: LineageDirection) => {
+    setDirection(value);
+    setPicked([]);
+  }, []);
+  const onDepth = useCallback((value: number) => {
+    setDepth(value);
+    setPicked([]);
+  }, []);
+  const onPathMode = useCallback(() => {
+    setPathMode(on => !on);
+    setPicked([]);
+  }, []);
+
   let status = '';
   if (pathMode) {
     if (picked.length < 2) {
@@ -540,50 +608,14 @@ export function LineageGraph(props: LineageGraphProps) {
         borderBottom={1}
         borderColor="divider"
       >
-        <ToggleButtonGroup
-          size="small"
-          exclusive
-          value={direction}
-          onChange={(_event, value: LineageDirection | null) => {
-            if (value) {
-              setDirection(value);
-              setPicked([]);
-            }
-          }}
-          aria-label="Direction"
-        >
-          <ToggleButton value="upstream">Upstream</ToggleButton>
-          <ToggleButton value="both">Both</ToggleButton>
-          <ToggleButton value="downstream">Downstream</ToggleButton>
-        </ToggleButtonGroup>
-        <TextField
-          select
-          size="small"
-          label="Depth"
-          value={depth}
-          onChange={event => {
-            setDepth(Number(event.target.value));
-            setPicked([]);
-          }}
-          sx={{ width: 90 }}
-        >
-          {DEPTHS.map(d => (
-            <MenuItem key={d} value={d}>
-              {d}
-            </MenuItem>
-          ))}
-        </TextField>
-        <ToggleButton
-          size="small"
-          value="path"
-          selected={pathMode}
-          onChange={() => {
-            setPathMode(on => !on);
-            setPicked([]);
-          }}
-        >
-          Highlight path
-        </ToggleButton>
+        <LineageControls
+          direction={direction}
+          depth={depth}
+          pathMode={pathMode}
+          onDirection={onDirection}
+          onDepth={onDepth}
+          onPathMode={onPathMode}
+        />
         <Typography
           variant="body2"
           color="text.secondary"

@@ -18,8 +18,17 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/**
+ * Graphs this small are laid out here while the worker still starts (it takes
+ * a browser longer to start one than to lay these out: some 10 ms).
+ */
+export const LAYOUT_HERE_MAX_NODES = 250;
+/** The id of the request that tells when the worker is up. */
+const WARM_UP = 0;
+
 let worker: Worker | undefined;
 let workerFailed = false;
+let workerReady = false;
 let nextId = 1;
 const pending = new Map<number, Pending>();
 
@@ -47,6 +56,10 @@ function getWorker(): Worker | undefined {
   }
   worker.onmessage = (event: MessageEvent<LayoutAnswer>) => {
     const answer = event.data;
+    if (answer.id === WARM_UP) {
+      workerReady = true;
+      return;
+    }
     const job = pending.get(answer.id);
     pending.delete(answer.id);
     if (!job) {
@@ -67,6 +80,11 @@ function getWorker(): Worker | undefined {
     pending.clear();
     jobs.forEach(settleHere);
   };
+  const warmUp: LayoutRequest = {
+    id: WARM_UP,
+    graph: { nodes: [], edges: [] },
+  };
+  worker.postMessage(warmUp);
   return worker;
 }
 
@@ -80,7 +98,8 @@ export function prepareLayout(): void {
 
 /**
  * Lays out a graph in a Web Worker, off the main thread; where there are no
- * workers (tests, server rendering, a blocked worker) it lays out directly.
+ * workers (tests, server rendering, a blocked worker) it lays out directly,
+ * and so it does a small graph while the worker starts.
  */
 export function runLayout(
   graph: LayoutGraph,
@@ -89,7 +108,10 @@ export function runLayout(
   return new Promise((resolve, reject) => {
     const job = { request: { id: nextId++, graph, options }, resolve, reject };
     const target = getWorker();
-    if (!target) {
+    if (
+      !target ||
+      (!workerReady && graph.nodes.length <= LAYOUT_HERE_MAX_NODES)
+    ) {
       settleHere(job);
       return;
     }
