@@ -4,8 +4,10 @@
  * - the pipelines page: first contentful paint and first table rows after
  *   navigation, with the demo's 308 pipelines;
  * - the lineage graph: from the lineage answer (a synthetic one of 200 or
- *   1,000 nodes, served in place of the backend's) to drawn nodes, and the
- *   longest main-thread task meanwhile.
+ *   1,000 nodes, served in place of the backend's) to the first drawn nodes
+ *   and to the whole drawing (the graph draws its nodes over a few frames),
+ *   and the longest main-thread task from the answer until the drawing is
+ *   complete and a second more.
  *
  *   yarn workspace app build && node e2e/bench.js
  */
@@ -17,6 +19,8 @@ const { CHROMIUM_ARGS, startBackend, waitForDemo } = require('./backend');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const REPEATS = 5;
 const PIPELINE = 'airflow://analytics:royalties_reports.statements_kpis';
+/** The drawing is complete when no node has been added for this long. */
+const SETTLED_MS = 1000;
 
 const median = values =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -143,6 +147,7 @@ async function main() {
       [1000, 500],
     ]) {
       const durations = [];
+      const completes = [];
       const longest = [];
       const body = JSON.stringify(syntheticLineage(count));
       for (let i = 0; i < REPEATS; i++) {
@@ -155,27 +160,41 @@ async function main() {
           .click();
         await page.waitForURL(/\/catalog\/default\/component\/[^/]+$/);
         await page.goto(`${page.url()}/pipeline`);
+        // Until no node has been added for a second: the long tasks of the
+        // whole drawing count, not only those before its first nodes.
         await page.waitForFunction(
-          () => {
-            if (document.querySelectorAll('.react-flow__node').length === 0) {
+          settledMs => {
+            const count = document.querySelectorAll('.react-flow__node').length;
+            if (count === 0) {
               return false;
             }
             window.__drawnAt ??= performance.now();
-            return true;
+            if (count !== window.__drawnCount) {
+              window.__drawnCount = count;
+              window.__completeAt = performance.now();
+            }
+            return performance.now() - window.__completeAt >= settledMs;
           },
-          undefined,
+          SETTLED_MS,
           { polling: 'raf', timeout: 60_000 },
         );
         const timing = await page.evaluate(() => ({
           drawn: window.__drawnAt - window.__lineageAnsweredAt,
+          complete: window.__completeAt - window.__lineageAnsweredAt,
+          // How long each task blocked the page after the answer: also the
+          // rest of one that was running when the answer came.
           longest: Math.max(
             0,
-            ...window.__longTasks
-              .filter(task => task.start >= window.__lineageAnsweredAt)
-              .map(task => task.duration),
+            ...window.__longTasks.map(
+              task =>
+                task.start +
+                task.duration -
+                Math.max(task.start, window.__lineageAnsweredAt),
+            ),
           ),
         }));
         durations.push(timing.drawn);
+        completes.push(timing.complete);
         longest.push(timing.longest);
         await page.unroute('**/api/pipelines/v1/lineage?*');
       }
@@ -187,7 +206,9 @@ async function main() {
           durations,
         ).toFixed(0)} ms (n=${REPEATS}), target <= ${target} ms: ${
           median(durations) <= target ? 'OK' : 'MISSED'
-        }; longest main-thread task after the answer median ${median(
+        }; answer to every node drawn median ${median(completes).toFixed(
+          0,
+        )} ms; longest main-thread task after the answer median ${median(
           longest,
         ).toFixed(0)} ms, target <= 50 ms: ${
           median(longest) <= 50 ? 'OK' : 'MISSED'
