@@ -13,6 +13,7 @@ import {
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import { pipelinesApiRef, PipelinesClient } from './api';
 import { isDatasetEntity } from './components/DatasetTab/isDatasetEntity';
+import { prefetchFirstPage } from './components/PipelinesPage/firstPage';
 import { isPipelineEntity } from './components/PipelineTab/isPipelineEntity';
 import { rootRouteRef } from './routes';
 
@@ -30,14 +31,24 @@ export const pipelinesApi = ApiBlueprint.make({
 });
 
 /** @alpha */
-export const pipelinesPage = PageBlueprint.make({
-  params: {
-    path: '/pipelines',
-    title: 'Pipelines',
-    icon: <AccountTreeIcon fontSize="inherit" />,
-    routeRef: pipelinesRouteRef,
-    loader: () =>
-      import('./components/PipelinesPage').then(m => <m.PipelinesContent />),
+export const pipelinesPage = PageBlueprint.makeWithOverrides({
+  factory(originalFactory, { apis }) {
+    return originalFactory({
+      path: '/pipelines',
+      title: 'Pipelines',
+      icon: <AccountTreeIcon fontSize="inherit" />,
+      routeRef: pipelinesRouteRef,
+      loader: () => {
+        // The first page of pipelines loads while the page's code does.
+        const api = apis.get(pipelinesApiRef);
+        if (api) {
+          prefetchFirstPage(api, window.location.search);
+        }
+        return import('./components/PipelinesPage').then(m => (
+          <m.PipelinesContent />
+        ));
+      },
+    });
   },
 });
 

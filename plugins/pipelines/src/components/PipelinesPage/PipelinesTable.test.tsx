@@ -97,6 +97,13 @@ describe('PipelinesTable', () => {
     });
 
     expect(await screen.findByText('Task00')).toBeInTheDocument();
+    // A screenful first, the rest of the page in the next frame.
+    expect(await screen.findByText('Task49')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('table', { name: 'Pipelines' })).getAllByRole(
+        'row',
+      ),
+    ).toHaveLength(51);
     expect(screen.queryByText('Task50')).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
 

@@ -36,53 +36,36 @@ import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import {
   ANNOTATION_PIPELINE_ID,
-  isRunState,
   Pipeline,
   PIPELINES_CHANGED_SIGNAL_CHANNEL,
   RUN_STATES,
 } from '@tributary/plugin-pipelines-common';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  memo,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { pipelinesApiRef } from '../../api';
+import {
+  Filters,
+  listPipelinesOnce,
+  pipelinesQuery,
+  readFilters,
+  RECENT_RUNS,
+  ROWS_PER_PAGE_OPTIONS,
+} from './firstPage';
 import { PipelineStateChips } from '../shared/LateChip';
 import { RecentRunsStrip } from '../shared/RecentRunsStrip';
 import { TimeAgo } from '../shared/TimeAgo';
 import { namesAny, useSignalRefresh } from '../shared/useSignalRefresh';
-
-const ROWS_PER_PAGE_OPTIONS = [25, 50, 100];
-const RECENT_RUNS = 14;
-
-/** The filters, as the URL keeps them. */
-interface Filters {
-  search: string;
-  mine: boolean;
-  owner: string;
-  source: string;
-  state: string;
-  /** Only pipelines past a freshness deadline. */
-  late: boolean;
-  page: number;
-  size: number;
-}
-
-function readFilters(params: URLSearchParams): Filters {
-  const size = Number(params.get('size'));
-  return {
-    search: params.get('q') ?? '',
-    mine: params.get('owned') === 'mine',
-    owner: params.get('owner') ?? '',
-    source: params.get('source') ?? '',
-    state: isRunState(params.get('state')) ? params.get('state')! : '',
-    late: params.get('late') === '1',
-    page: Math.max(0, Number(params.get('page')) || 0),
-    size: ROWS_PER_PAGE_OPTIONS.includes(size)
-      ? size
-      : ROWS_PER_PAGE_OPTIONS[1],
-  };
-}
 
 function writeFilters(filters: Filters): URLSearchParams {
   const params = new URLSearchParams();
@@ -99,21 +82,40 @@ function writeFilters(filters: Filters): URLSearchParams {
   return params;
 }
 
-function PipelineRow(props: { pipeline: Pipeline; entityPath?: string }) {
-  const { pipeline, entityPath } = props;
+/** Rows drawn at first: a screenful. The rest follow in the next frame. */
+const FIRST_ROWS = 15;
+
+/** Entity page paths of the pipelines shown, by pipeline id, once known. */
+const EntityPathsContext = createContext<Map<string, string> | undefined>(
+  undefined,
+);
+
+/** A pipeline's title, a link to its entity page once that is known. */
+function PipelineTitle(props: { pipeline: Pipeline }) {
+  const { pipeline } = props;
+  const entityPath = useContext(EntityPathsContext)?.get(pipeline.id);
   const title = pipeline.title ?? pipeline.name;
+  return (
+    <Typography variant="body2" fontWeight="medium">
+      {entityPath ? (
+        <Link component={RouterLink} to={entityPath}>
+          {title}
+        </Link>
+      ) : (
+        title
+      )}
+    </Typography>
+  );
+}
+
+// Memoised: when the entity paths or the schedulers arrive, or a signal
+// reloads the page, only what changed draws again, not every row.
+const PipelineRow = memo(function Row(props: { pipeline: Pipeline }) {
+  const { pipeline } = props;
   return (
     <TableRow hover>
       <TableCell>
-        <Typography variant="body2" fontWeight="medium">
-          {entityPath ? (
-            <Link component={RouterLink} to={entityPath}>
-              {title}
-            </Link>
-          ) : (
-            title
-          )}
-        </Typography>
+        <PipelineTitle pipeline={pipeline} />
         <Typography variant="caption" color="text.secondary">
           {pipeline.id}
         </Typography>
@@ -146,7 +148,7 @@ function PipelineRow(props: { pipeline: Pipeline; entityPath?: string }) {
       </TableCell>
     </TableRow>
   );
-}
+});
 
 /** Entity page paths of the listed pipelines, from their catalog entities. */
 function useEntityPaths(pipelines: Pipeline[] | undefined) {
@@ -220,22 +222,24 @@ export function PipelinesTable() {
   );
   const { value, loading, error, retry } = useAsyncRetry(async () => {
     if (filters.mine && !owners) return undefined;
-    return pipelinesApi.listPipelines({
-      offset: filters.page * filters.size,
-      limit: filters.size,
-      search: filters.search || undefined,
-      owner: owners ?? (filters.owner || undefined),
-      source: filters.source || undefined,
-      state: isRunState(filters.state) ? filters.state : undefined,
-      late: filters.late || undefined,
-      recentRuns: RECENT_RUNS,
-    });
+    return listPipelinesOnce(pipelinesApi, pipelinesQuery(filters, owners));
   }, [pipelinesApi, params.toString(), owners?.join(','), signalled]);
   shown.current = useMemo(
     () => new Set(value?.items.map(pipeline => pipeline.id)),
     [value],
   );
   const entityPaths = useEntityPaths(value?.items);
+  // The first time rows come, a screenful is drawn first (so it shows
+  // sooner), the rest in the next frame; later pages come whole.
+  const [rowLimit, setRowLimit] = useState(FIRST_ROWS);
+  const rowCount = value?.items.length ?? 0;
+  useEffect(() => {
+    if (rowCount <= rowLimit) {
+      return undefined;
+    }
+    const frame = requestAnimationFrame(() => setRowLimit(Infinity));
+    return () => cancelAnimationFrame(frame);
+  }, [rowCount, rowLimit]);
   const filtered = Boolean(
     filters.search ||
       filters.mine ||
@@ -296,13 +300,11 @@ export function PipelinesTable() {
               </TableRow>
             </TableHead>
             <TableBody>
-              {value.items.map(pipeline => (
-                <PipelineRow
-                  key={pipeline.id}
-                  pipeline={pipeline}
-                  entityPath={entityPaths?.get(pipeline.id)}
-                />
-              ))}
+              <EntityPathsContext.Provider value={entityPaths}>
+                {value.items.slice(0, rowLimit).map(pipeline => (
+                  <PipelineRow key={pipeline.id} pipeline={pipeline} />
+                ))}
+              </EntityPathsContext.Provider>
             </TableBody>
           </Table>
         </TableContainer>
