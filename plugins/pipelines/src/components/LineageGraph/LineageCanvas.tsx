@@ -23,7 +23,7 @@ import {
  * the browser a fraction of a millisecond; a frame of this many stays well
  * under the 50 ms that make a page feel stuck, even on a slow machine.
  */
-export const DRAW_BATCH = 25;
+export const DRAW_BATCH = 20;
 
 const NOTHING: ReadonlySet<string> = new Set();
 const NO_FLOW_EDGES: Edge[] = [];

@@ -147,8 +147,9 @@ export function lineageNodeStyles(theme: Theme) {
     },
     '& .tl-open svg': { width: '1em', height: '1em', fill: 'currentColor' },
     // Edges attach at fixed points (see `handles` on the nodes): the handles
-    // are only there for React Flow to find, never seen or used.
-    '& .tl-handle': { opacity: 0, pointerEvents: 'none' },
+    // are only there for React Flow to find, never seen or used. Hidden, not
+    // transparent: a transparent element is one more layer to composite.
+    '& .tl-handle': { visibility: 'hidden', pointerEvents: 'none' },
     ...states,
   };
 }

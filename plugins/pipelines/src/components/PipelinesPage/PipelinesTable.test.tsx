@@ -97,7 +97,7 @@ describe('PipelinesTable', () => {
     });
 
     expect(await screen.findByText('Task00')).toBeInTheDocument();
-    // A screenful first, the rest of the page in the next frame.
+    // A screenful first, the rest of the page over the next frames.
     expect(await screen.findByText('Task49')).toBeInTheDocument();
     expect(
       within(screen.getByRole('table', { name: 'Pipelines' })).getAllByRole(

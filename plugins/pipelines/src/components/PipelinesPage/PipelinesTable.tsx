@@ -82,8 +82,8 @@ function writeFilters(filters: Filters): URLSearchParams {
   return params;
 }
 
-/** Rows drawn at first: a screenful. The rest follow in the next frame. */
-const FIRST_ROWS = 15;
+/** Rows drawn at first (a screenful), then per frame until all are. */
+const ROWS_PER_FRAME = 15;
 
 /** Entity page paths of the pipelines shown, by pipeline id, once known. */
 const EntityPathsContext = createContext<Map<string, string> | undefined>(
@@ -230,14 +230,20 @@ export function PipelinesTable() {
   );
   const entityPaths = useEntityPaths(value?.items);
   // The first time rows come, a screenful is drawn first (so it shows
-  // sooner), the rest in the next frame; later pages come whole.
-  const [rowLimit, setRowLimit] = useState(FIRST_ROWS);
+  // sooner), the rest a screenful per frame (so the page never freezes for
+  // long); later pages come whole.
+  const [rowLimit, setRowLimit] = useState(ROWS_PER_FRAME);
   const rowCount = value?.items.length ?? 0;
   useEffect(() => {
     if (rowCount <= rowLimit) {
+      if (rowCount > 0 && rowLimit !== Infinity) {
+        setRowLimit(Infinity);
+      }
       return undefined;
     }
-    const frame = requestAnimationFrame(() => setRowLimit(Infinity));
+    const frame = requestAnimationFrame(() =>
+      setRowLimit(limit => limit + ROWS_PER_FRAME),
+    );
     return () => cancelAnimationFrame(frame);
   }, [rowCount, rowLimit]);
   const filtered = Boolean(
