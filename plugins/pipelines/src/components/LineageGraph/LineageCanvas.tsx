@@ -9,7 +9,14 @@ import {
   useReactFlow,
   ViewportPortal,
 } from '@xyflow/react';
-import { KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  KeyboardEvent,
+  startTransition,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import {
   EdgeLayer,
   EntityFlowNode,
@@ -65,11 +72,15 @@ export function useProgressiveDrawing(
     if (done) {
       return undefined;
     }
+    // A transition: what else waits to draw (the tab's other sections, at
+    // low priority too) gets its turn between batches, not after them all.
     const frame = requestAnimationFrame(() =>
-      setProgress(previous =>
-        previous.order === order
-          ? { order, drawn: nextBatch(order, previous.drawn) }
-          : previous,
+      startTransition(() =>
+        setProgress(previous =>
+          previous.order === order
+            ? { order, drawn: nextBatch(order, previous.drawn) }
+            : previous,
+        ),
       ),
     );
     return () => cancelAnimationFrame(frame);
