@@ -69,10 +69,10 @@ function instrument(server: BenchServer, knex: Knex) {
   const timer = createStatementTimer(knex);
   const store = server.store;
   const applyWrites = store.applyWrites.bind(store);
-  store.applyWrites = async writes => {
+  store.applyWrites = async (writes, options) => {
     const t0 = performance.now();
     try {
-      await applyWrites(writes);
+      await applyWrites(writes, options);
     } finally {
       commits.commits += 1;
       commits.events += writes.rawEvents.length;

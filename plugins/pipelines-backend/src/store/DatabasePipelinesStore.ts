@@ -17,8 +17,10 @@ import {
   RecentRun,
   Run,
 } from '@tributary/plugin-pipelines-common';
+import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
+  ApplyWritesOptions,
   CatalogExportOptions,
   CatalogExportRows,
   ListDatasetsOptions,
@@ -33,7 +35,10 @@ import {
   PipelineUpsert,
   ProviderState,
   StoredLineageEdge,
+  StoredRawEvent,
+  TouchCheckpoint,
 } from './PipelinesStore';
+import { DeferredTouches, splitTouchWrites } from './DeferredTouches';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites } from './mergeWrites';
@@ -53,6 +58,10 @@ const ALIAS_REFRESH_MS = 30_000;
 export const RUN_COUNT_CAP = 10_000;
 /** Ids per `where in` list. */
 const IN_LIST_SIZE = 500;
+/** Deferred touches held at most before a commit flushes them itself. */
+const MAX_DEFERRED_TOUCHES = 50_000;
+/** Rows per flush transaction: short enough not to hold up commits. */
+const FLUSH_PART_ROWS = 1_000;
 
 function parseJsonArray<T>(text: string | null | undefined): T[] | undefined {
   if (!text) return undefined;
@@ -353,6 +362,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   private readonly unchanged = new UnchangedRowsFilter();
+  private readonly touches = new DeferredTouches();
+  private touchLock: Promise<unknown> = Promise.resolve();
+  private flushing?: Promise<number>;
+  /** This process, in the checkpoint of its deferred touches. */
+  private readonly replicaId = randomUUID();
   private aliases = new Map<string, string>();
   private aliasesLoadedAt = 0;
 
@@ -362,60 +376,191 @@ export class DatabasePipelinesStore implements PipelinesStore {
     await this.applyWrites({ ...emptyStoreWrites(), pipelines });
   }
 
-  async applyWrites(unmerged: StoreWrites): Promise<void> {
-    const writes = mergeStoreWrites(unmerged);
-    await this.resolveDatasetAliases(writes);
-    const now = new Date();
+  async applyWrites(
+    unmerged: StoreWrites,
+    options: ApplyWritesOptions = {},
+  ): Promise<void> {
+    if (options.deferTouches) {
+      await this.withTouchLock(() => this.writeAll(unmerged, true));
+    } else {
+      await this.writeAll(unmerged, false);
+    }
+  }
+
+  flushDeferredTouches(): Promise<number> {
+    // One flush at a time; a caller during a flush waits for that one.
+    this.flushing ??= this.flushTouches().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  get deferredTouchCount(): number {
+    return this.touches.size;
+  }
+
+  /** Deferring commits and flush steps take turns: the checkpoint row is theirs. */
+  private withTouchLock<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.touchLock.then(fn);
+    this.touchLock = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Writes what is held in parts, each its own short transaction, so that
+   * commits go on in between. The checkpoint keeps the oldest receipt until
+   * the last part is in, and then moves on to what arrived meanwhile.
+   */
+  private async flushTouches(): Promise<number> {
+    const taken = await this.withTouchLock(async () => this.touches.take());
+    if (!taken) {
+      return 0;
+    }
+    const parts = splitTouchWrites(taken.writes, FLUSH_PART_ROWS);
+    for (const [index, part] of parts.entries()) {
+      try {
+        await this.withTouchLock(() =>
+          this.db.transaction(async tx => {
+            const now = new Date();
+            const writes = { ...emptyStoreWrites(), ...part };
+            await this.upsertPipelineRows(tx, writes.pipelines, now);
+            await this.upsertDatasets(tx, writes, now);
+            await this.upsertEdges(tx, writes, now);
+            await this.upsertColumnLineage(tx, writes);
+          }),
+        );
+      } catch (error) {
+        // Held again, to be flushed next time; the checkpoint still covers it.
+        const unwritten = parts.slice(index);
+        await this.withTouchLock(async () => {
+          for (const rest of unwritten) {
+            this.touches.add(rest, taken.since);
+          }
+        });
+        throw error;
+      }
+    }
+    await this.withTouchLock(async () => {
+      const pendingSince = this.touches.pendingSince;
+      const checkpoint = this.db('ingest_checkpoints').where({
+        replica_id: this.replicaId,
+      });
+      await (pendingSince
+        ? checkpoint.update({ pending_since: pendingSince })
+        : checkpoint.delete());
+    });
+    return taken.count;
+  }
+
+  private filterUnchanged(writes: StoreWrites, splitTouches: boolean) {
     const time = (date: Date | undefined) => date?.getTime() ?? 0;
     const filtered = [
-      this.unchanged.filter('pipelines', writes.pipelines, p => {
-        const { seenAt, firstSeenAt, ...content } = p;
-        return {
-          key: p.id,
-          content: JSON.stringify(content),
-          firstSeen: time(firstSeenAt ?? seenAt),
-          lastSeen: time(seenAt),
-        };
-      }),
-      this.unchanged.filter('datasets', writes.datasets, d => {
-        const { seenAt, firstSeenAt, writtenAt, writtenByRun, ...content } = d;
-        return {
-          key: d.id,
-          content: JSON.stringify(content),
-          firstSeen: time(firstSeenAt ?? seenAt),
-          lastSeen: time(seenAt),
-          written: writtenAt?.getTime(),
-        };
-      }),
-      this.unchanged.filter('lineage_edges', writes.lineageEdges, e => ({
-        key: `${e.pipelineId}\u0000${e.datasetId}\u0000${e.direction}`,
-        content: '',
-        firstSeen: time(e.firstSeenAt ?? e.seenAt),
-        lastSeen: time(e.seenAt),
-      })),
-      this.unchanged.filter('pipeline_edges', writes.pipelineEdges, e => ({
-        key: `${e.upstreamId}\u0000${e.downstreamId}`,
-        content: '',
-        firstSeen: time(e.firstSeenAt ?? e.seenAt),
-        lastSeen: time(e.seenAt),
-      })),
-      this.unchanged.filter('column_lineage', writes.columnLineage, c => ({
-        key: `${c.datasetId}\u0000${c.field}\u0000${c.inputDatasetId}\u0000${c.inputField}`,
-        content: JSON.stringify(c.transformations ?? null),
-        firstSeen: time(c.seenAt),
-        lastSeen: time(c.seenAt),
-      })),
+      this.unchanged.filter(
+        'pipelines',
+        writes.pipelines,
+        p => {
+          const { seenAt, firstSeenAt, ...content } = p;
+          return {
+            key: p.id,
+            content: JSON.stringify(content),
+            firstSeen: time(firstSeenAt ?? seenAt),
+            lastSeen: time(seenAt),
+          };
+        },
+        splitTouches,
+      ),
+      this.unchanged.filter(
+        'datasets',
+        writes.datasets,
+        d => {
+          const { seenAt, firstSeenAt, writtenAt, writtenByRun, ...content } =
+            d;
+          return {
+            key: d.id,
+            content: JSON.stringify(content),
+            firstSeen: time(firstSeenAt ?? seenAt),
+            lastSeen: time(seenAt),
+            written: writtenAt?.getTime(),
+          };
+        },
+        splitTouches,
+      ),
+      this.unchanged.filter(
+        'lineage_edges',
+        writes.lineageEdges,
+        e => ({
+          key: `${e.pipelineId}\u0000${e.datasetId}\u0000${e.direction}`,
+          content: '',
+          firstSeen: time(e.firstSeenAt ?? e.seenAt),
+          lastSeen: time(e.seenAt),
+        }),
+        splitTouches,
+      ),
+      this.unchanged.filter(
+        'pipeline_edges',
+        writes.pipelineEdges,
+        e => ({
+          key: `${e.upstreamId}\u0000${e.downstreamId}`,
+          content: '',
+          firstSeen: time(e.firstSeenAt ?? e.seenAt),
+          lastSeen: time(e.seenAt),
+        }),
+        splitTouches,
+      ),
+      this.unchanged.filter(
+        'column_lineage',
+        writes.columnLineage,
+        c => ({
+          key: `${c.datasetId}\u0000${c.field}\u0000${c.inputDatasetId}\u0000${c.inputField}`,
+          content: JSON.stringify(c.transformations ?? null),
+          firstSeen: time(c.seenAt),
+          lastSeen: time(c.seenAt),
+        }),
+        splitTouches,
+      ),
     ] as const;
     const [pipelines, datasets, lineageEdges, pipelineEdges, columnLineage] =
       filtered;
-    const toWrite: StoreWrites = {
-      ...writes,
-      pipelines: pipelines.rows,
-      datasets: datasets.rows,
-      lineageEdges: lineageEdges.rows,
-      pipelineEdges: pipelineEdges.rows,
-      columnLineage: columnLineage.rows,
+    return {
+      toWrite: {
+        ...writes,
+        pipelines: pipelines.rows,
+        datasets: datasets.rows,
+        lineageEdges: lineageEdges.rows,
+        pipelineEdges: pipelineEdges.rows,
+        columnLineage: columnLineage.rows,
+      },
+      touches: {
+        pipelines: pipelines.touches,
+        datasets: datasets.touches,
+        lineageEdges: lineageEdges.touches,
+        pipelineEdges: pipelineEdges.touches,
+        columnLineage: columnLineage.touches,
+      },
+      touchCount: filtered.reduce((sum, f) => sum + f.touches.length, 0),
+      committed: () => filtered.forEach(f => f.committed()),
     };
+  }
+
+  private async writeAll(unmerged: StoreWrites, deferTouches: boolean) {
+    const writes = mergeStoreWrites(unmerged);
+    await this.resolveDatasetAliases(writes);
+    const now = new Date();
+    const { toWrite, touches, touchCount, committed } = this.filterUnchanged(
+      writes,
+      deferTouches,
+    );
+    // Touches are derived from raw events committed here: the checkpoint says
+    // from which on they must be replayed if this replica dies before a flush.
+    const receivedSince = writes.rawEvents.reduce<Date>(
+      (oldest, e) => (e.receivedAt < oldest ? e.receivedAt : oldest),
+      now,
+    );
+    const pendingSince = this.touches.pendingSince;
+    const checkpoint =
+      touchCount > 0 && (!pendingSince || receivedSince < pendingSince)
+        ? receivedSince
+        : undefined;
 
     await this.db.transaction(async tx => {
       await this.insertRawEvents(tx, toWrite, now);
@@ -432,11 +577,86 @@ export class DatabasePipelinesStore implements PipelinesStore {
         [...new Set(toWrite.runs.map(run => run.pipelineId))],
         now,
       );
+      if (checkpoint) {
+        await tx('ingest_checkpoints')
+          .insert({ replica_id: this.replicaId, pending_since: checkpoint })
+          .onConflict('replica_id')
+          .merge({
+            pending_since: tx.raw(minOf('ingest_checkpoints', 'pending_since')),
+          });
+      }
     });
-    filtered.forEach(f => f.committed());
+    committed();
     for (const alias of writes.datasetAliases) {
       this.aliases.set(alias.aliasId, alias.datasetId);
     }
+    if (touchCount > 0) {
+      this.touches.add(touches, receivedSince);
+      if (this.touches.size > MAX_DEFERRED_TOUCHES) {
+        // Not awaited: the flush takes turns with this commit's caller. A
+        // failure leaves the touches held for the next flush, which logs it.
+        this.flushDeferredTouches().catch(() => undefined);
+      }
+    }
+  }
+
+  async listStaleTouchCheckpoints(
+    pendingBefore: Date,
+  ): Promise<TouchCheckpoint[]> {
+    const rows: Array<{ replica_id: string; pending_since: DbTime }> =
+      await this.db('ingest_checkpoints')
+        .where('pending_since', '<', pendingBefore)
+        .whereNot('replica_id', this.replicaId)
+        .select('replica_id', 'pending_since');
+    return rows.map(row => ({
+      replicaId: row.replica_id,
+      pendingSince: toDate(row.pending_since),
+    }));
+  }
+
+  async clearTouchCheckpoint(checkpoint: TouchCheckpoint): Promise<boolean> {
+    const deleted = await this.db('ingest_checkpoints')
+      .where({
+        replica_id: checkpoint.replicaId,
+        pending_since: checkpoint.pendingSince,
+      })
+      .delete();
+    return deleted > 0;
+  }
+
+  async listRawEventsReceivedSince(options: {
+    since: Date;
+    after?: { receivedAt: Date; id: string };
+    limit: number;
+  }): Promise<StoredRawEvent[]> {
+    const query = this.db('events')
+      .select('id', 'received_at', 'payload')
+      .orderBy([
+        { column: 'received_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(options.limit);
+    const { after } = options;
+    if (after) {
+      query.where(builder =>
+        builder
+          .where('received_at', '>', after.receivedAt)
+          .orWhere(inner =>
+            inner
+              .where('received_at', '=', after.receivedAt)
+              .andWhere('id', '>', after.id),
+          ),
+      );
+    } else {
+      query.where('received_at', '>=', options.since);
+    }
+    const rows: Array<{ id: string; received_at: DbTime; payload: string }> =
+      await query;
+    return rows.map(row => ({
+      id: row.id,
+      receivedAt: toDate(row.received_at),
+      payload: row.payload,
+    }));
   }
 
   private async insertRawEvents(tx: Knex, writes: StoreWrites, now: Date) {
