@@ -26,8 +26,8 @@ export class WriteBatcher {
     logger: LoggerService;
     onCommitted?: (writes: StoreWrites) => void;
     /**
-     * Transactions at once. One by default: concurrent upserts of the same new
-     * rows deadlock on PostgreSQL's unique indexes even in key order.
+     * Transactions at once; one by default. A group that fails, as a deadlock
+     * between two may, is retried write by write.
      */
     maxInFlight?: number;
     /**

@@ -39,6 +39,7 @@ import {
   TouchCheckpoint,
 } from './PipelinesStore';
 import { DeferredTouches, splitTouchWrites } from './DeferredTouches';
+import { SharedExclusiveLock } from './SharedExclusiveLock';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites } from './mergeWrites';
@@ -78,8 +79,11 @@ function chunks<T>(rows: T[], size: number): T[][] {
 }
 
 /** Inserts rows in statements of CHUNK_SIZE, merging into existing rows. */
-async function upsertInChunks<T>(
-  tx: Knex,
+/** A write, built but not run: the commit decides how statements are sent. */
+type Statement = Knex.QueryBuilder | Knex.Raw;
+
+function upsertStatements<T>(
+  db: Knex,
   table: string,
   rows: T[],
   options: {
@@ -87,13 +91,13 @@ async function upsertInChunks<T>(
     toRow: (row: T) => Record<string, unknown>;
     merge: Record<string, Knex.Raw>;
   },
-): Promise<void> {
-  for (const chunk of chunks(rows, CHUNK_SIZE)) {
-    await tx(table)
+): Statement[] {
+  return chunks(rows, CHUNK_SIZE).map(chunk =>
+    db(table)
       .insert(chunk.map(options.toRow))
       .onConflict(options.conflict)
-      .merge(options.merge);
-  }
+      .merge(options.merge),
+  );
 }
 
 function escapeLike(text: string): string {
@@ -363,7 +367,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
 
   private readonly unchanged = new UnchangedRowsFilter();
   private readonly touches = new DeferredTouches();
-  private touchLock: Promise<unknown> = Promise.resolve();
+  /** Shared by deferring commits, exclusive to each flush step. */
+  private readonly touchLock = new SharedExclusiveLock();
   private flushing?: Promise<number>;
   /** This process, in the checkpoint of its deferred touches. */
   private readonly replicaId = randomUUID();
@@ -381,7 +386,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
     options: ApplyWritesOptions = {},
   ): Promise<void> {
     if (options.deferTouches) {
-      await this.withTouchLock(() => this.writeAll(unmerged, true));
+      await this.touchLock.withShared(() => this.writeAll(unmerged, true));
     } else {
       await this.writeAll(unmerged, false);
     }
@@ -399,40 +404,35 @@ export class DatabasePipelinesStore implements PipelinesStore {
     return this.touches.size;
   }
 
-  /** Deferring commits and flush steps take turns: the checkpoint row is theirs. */
-  private withTouchLock<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.touchLock.then(fn);
-    this.touchLock = result.catch(() => undefined);
-    return result;
-  }
-
   /**
    * Writes what is held in parts, each its own short transaction, so that
    * commits go on in between. The checkpoint keeps the oldest receipt until
    * the last part is in, and then moves on to what arrived meanwhile.
    */
   private async flushTouches(): Promise<number> {
-    const taken = await this.withTouchLock(async () => this.touches.take());
+    const taken = await this.touchLock.withExclusive(async () =>
+      this.touches.take(),
+    );
     if (!taken) {
       return 0;
     }
     const parts = splitTouchWrites(taken.writes, FLUSH_PART_ROWS);
     for (const [index, part] of parts.entries()) {
       try {
-        await this.withTouchLock(() =>
-          this.db.transaction(async tx => {
-            const now = new Date();
-            const writes = { ...emptyStoreWrites(), ...part };
-            await this.upsertPipelineRows(tx, writes.pipelines, now);
-            await this.upsertDatasets(tx, writes, now);
-            await this.upsertEdges(tx, writes, now);
-            await this.upsertColumnLineage(tx, writes);
-          }),
-        );
+        await this.touchLock.withExclusive(() => {
+          const now = new Date();
+          const writes = { ...emptyStoreWrites(), ...part };
+          return this.runAtomically([
+            ...this.pipelineStatements(writes.pipelines, now),
+            ...this.datasetStatements(writes, now),
+            ...this.edgeStatements(writes, now),
+            ...this.columnLineageStatements(writes),
+          ]);
+        });
       } catch (error) {
         // Held again, to be flushed next time; the checkpoint still covers it.
         const unwritten = parts.slice(index);
-        await this.withTouchLock(async () => {
+        await this.touchLock.withExclusive(async () => {
           for (const rest of unwritten) {
             this.touches.add(rest, taken.since);
           }
@@ -440,7 +440,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         throw error;
       }
     }
-    await this.withTouchLock(async () => {
+    await this.touchLock.withExclusive(async () => {
       const pendingSince = this.touches.pendingSince;
       const checkpoint = this.db('ingest_checkpoints').where({
         replica_id: this.replicaId,
@@ -450,6 +450,35 @@ export class DatabasePipelinesStore implements PipelinesStore {
         : checkpoint.delete());
     });
     return taken.count;
+  }
+
+  /**
+   * Runs the statements as one transaction. On PostgreSQL they go as one
+   * simple-protocol query, which the server runs as one transaction: one
+   * round trip per commit instead of one per statement plus begin and commit.
+   */
+  private async runAtomically(statements: Statement[]): Promise<void> {
+    if (statements.length === 0) {
+      return;
+    }
+    if (this.isPostgres) {
+      // toString() inlines every value with the dialect's escaping. Sent to
+      // the driver as is: knex would read a `?` inside a value as a binding.
+      const sql = statements.map(s => s.toString()).join(';\n');
+      const connection: { query(text: string): Promise<unknown> } =
+        await this.db.client.acquireConnection();
+      try {
+        await connection.query(sql);
+      } finally {
+        await this.db.client.releaseConnection(connection);
+      }
+      return;
+    }
+    await this.db.transaction(async tx => {
+      for (const statement of statements) {
+        await statement.transacting(tx);
+      }
+    });
   }
 
   private filterUnchanged(writes: StoreWrites, splitTouches: boolean) {
@@ -562,30 +591,33 @@ export class DatabasePipelinesStore implements PipelinesStore {
         ? receivedSince
         : undefined;
 
-    await this.db.transaction(async tx => {
-      await this.insertRawEvents(tx, toWrite, now);
-      await this.upsertPipelineRows(tx, toWrite.pipelines, now);
-      await this.insertDatasetAliases(tx, toWrite);
-      await this.upsertRuns(tx, toWrite, now);
-      await this.upsertDatasets(tx, toWrite, now);
-      await this.upsertEdges(tx, toWrite, now);
-      await this.upsertColumnLineage(tx, toWrite);
-      await this.upsertQualityResults(tx, toWrite);
-      await this.upsertQualityMetrics(tx, toWrite);
-      await this.refreshLatestRuns(
-        tx,
+    await this.runAtomically([
+      ...this.rawEventStatements(toWrite, now),
+      ...this.pipelineStatements(toWrite.pipelines, now),
+      ...this.aliasStatements(toWrite),
+      ...this.runStatements(toWrite, now),
+      ...this.datasetStatements(toWrite, now),
+      ...this.edgeStatements(toWrite, now),
+      ...this.columnLineageStatements(toWrite),
+      ...this.qualityResultStatements(toWrite),
+      ...this.qualityMetricsStatements(toWrite),
+      ...this.latestRunStatements(
         [...new Set(toWrite.runs.map(run => run.pipelineId))],
         now,
-      );
-      if (checkpoint) {
-        await tx('ingest_checkpoints')
-          .insert({ replica_id: this.replicaId, pending_since: checkpoint })
-          .onConflict('replica_id')
-          .merge({
-            pending_since: tx.raw(minOf('ingest_checkpoints', 'pending_since')),
-          });
-      }
-    });
+      ),
+      ...(checkpoint
+        ? [
+            this.db('ingest_checkpoints')
+              .insert({ replica_id: this.replicaId, pending_since: checkpoint })
+              .onConflict('replica_id')
+              .merge({
+                pending_since: this.db.raw(
+                  minOf('ingest_checkpoints', 'pending_since'),
+                ),
+              }),
+          ]
+        : []),
+    ]);
     committed();
     for (const alias of writes.datasetAliases) {
       this.aliases.set(alias.aliasId, alias.datasetId);
@@ -659,9 +691,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
     }));
   }
 
-  private async insertRawEvents(tx: Knex, writes: StoreWrites, now: Date) {
-    for (const chunk of chunks(writes.rawEvents, CHUNK_SIZE)) {
-      await tx('events')
+  private rawEventStatements(writes: StoreWrites, now: Date): Statement[] {
+    return chunks(writes.rawEvents, CHUNK_SIZE).map(chunk =>
+      this.db('events')
         .insert(
           chunk.map(e => ({
             id: e.id,
@@ -674,17 +706,16 @@ export class DatabasePipelinesStore implements PipelinesStore {
           })),
         )
         .onConflict('id')
-        .ignore();
-    }
+        .ignore(),
+    );
   }
 
-  private async upsertPipelineRows(
-    tx: Knex,
+  private pipelineStatements(
     pipelines: PipelineUpsert[],
     now: Date,
-  ) {
+  ): Statement[] {
     const latestWins = `excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at)`;
-    await upsertInChunks(tx, 'pipelines', pipelines, {
+    return upsertStatements(this.db, 'pipelines', pipelines, {
       conflict: ['id'],
       toRow: p => ({
         id: p.id,
@@ -710,9 +741,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        source: tx.raw('excluded.source'),
-        namespace: tx.raw('excluded.namespace'),
-        name: tx.raw('excluded.name'),
+        source: this.db.raw('excluded.source'),
+        namespace: this.db.raw('excluded.namespace'),
+        name: this.db.raw('excluded.name'),
         ...Object.fromEntries(
           [
             'title',
@@ -727,31 +758,34 @@ export class DatabasePipelinesStore implements PipelinesStore {
             'source_owners',
             'job_type',
             'scheduler_url',
-          ].map(column => [column, tx.raw(incomingOr('pipelines', column))]),
+          ].map(column => [
+            column,
+            this.db.raw(incomingOr('pipelines', column)),
+          ]),
         ),
         // A late report never moves first-seen forward or last-seen back.
-        first_seen_at: tx.raw(minOf('pipelines', 'first_seen_at')),
-        last_seen_at: tx.raw(maxOf('pipelines', 'last_seen_at')),
-        latest_run_state: tx.raw(
+        first_seen_at: this.db.raw(minOf('pipelines', 'first_seen_at')),
+        last_seen_at: this.db.raw(maxOf('pipelines', 'last_seen_at')),
+        latest_run_state: this.db.raw(
           `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
         ),
-        latest_run_at: tx.raw(
+        latest_run_at: this.db.raw(
           `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
         ),
-        updated_at: tx.raw('excluded.updated_at'),
+        updated_at: this.db.raw('excluded.updated_at'),
       },
     });
   }
 
-  private async insertDatasetAliases(tx: Knex, writes: StoreWrites) {
-    for (const chunk of chunks(writes.datasetAliases, CHUNK_SIZE)) {
-      await tx('dataset_aliases')
+  private aliasStatements(writes: StoreWrites): Statement[] {
+    return chunks(writes.datasetAliases, CHUNK_SIZE).map(chunk =>
+      this.db('dataset_aliases')
         .insert(
           chunk.map(a => ({ alias_id: a.aliasId, dataset_id: a.datasetId })),
         )
         .onConflict('alias_id')
-        .ignore();
-    }
+        .ignore(),
+    );
   }
 
   /**
@@ -804,8 +838,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
     writes.qualityMetrics = rewritten.qualityMetrics;
   }
 
-  private async upsertRuns(tx: Knex, writes: StoreWrites, now: Date) {
-    await upsertInChunks(tx, 'runs', writes.runs, {
+  private runStatements(writes: StoreWrites, now: Date): Statement[] {
+    return upsertStatements(this.db, 'runs', writes.runs, {
       conflict: ['id'],
       toRow: r => ({
         id: r.id,
@@ -828,39 +862,39 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        parent_run_id: tx.raw(
+        parent_run_id: this.db.raw(
           'coalesce(runs.parent_run_id, excluded.parent_run_id)',
         ),
-        partition_time: tx.raw(minOf('runs', 'partition_time')),
-        partition_end_time: tx.raw(maxOf('runs', 'partition_end_time')),
-        state: tx.raw(ifRunStateWins('state')),
-        source_state: tx.raw(ifRunStateWins('source_state')),
-        state_rank: tx.raw(ifRunStateWins('state_rank')),
-        state_time: tx.raw(ifRunStateWins('state_time')),
-        ended_at: tx.raw(ifRunStateWins('ended_at')),
+        partition_time: this.db.raw(minOf('runs', 'partition_time')),
+        partition_end_time: this.db.raw(maxOf('runs', 'partition_end_time')),
+        state: this.db.raw(ifRunStateWins('state')),
+        source_state: this.db.raw(ifRunStateWins('source_state')),
+        state_rank: this.db.raw(ifRunStateWins('state_rank')),
+        state_time: this.db.raw(ifRunStateWins('state_time')),
+        ended_at: this.db.raw(ifRunStateWins('ended_at')),
         // A run that went on to succeed (a retry) no longer shows the old error.
-        error_message: tx.raw(
+        error_message: this.db.raw(
           `case when ${RUN_STATE_WINS} then (case when excluded.state in ('succeeded', 'running', 'queued', 'skipped') then excluded.error_message else coalesce(excluded.error_message, runs.error_message) end) else coalesce(runs.error_message, excluded.error_message) end`,
         ),
-        attempt: tx.raw(maxOf('runs', 'attempt')),
-        queued_at: tx.raw(minOf('runs', 'queued_at')),
-        started_at: tx.raw(minOf('runs', 'started_at')),
-        first_event_time: tx.raw(minOf('runs', 'first_event_time')),
-        sort_time: tx.raw(
+        attempt: this.db.raw(maxOf('runs', 'attempt')),
+        queued_at: this.db.raw(minOf('runs', 'queued_at')),
+        started_at: this.db.raw(minOf('runs', 'started_at')),
+        first_event_time: this.db.raw(minOf('runs', 'first_event_time')),
+        sort_time: this.db.raw(
           `coalesce(${minOf('runs', 'partition_time')}, ${minOf(
             'runs',
             'first_event_time',
           )})`,
         ),
-        external_url: tx.raw(incomingOr('runs', 'external_url')),
-        updated_at: tx.raw('excluded.updated_at'),
+        external_url: this.db.raw(incomingOr('runs', 'external_url')),
+        updated_at: this.db.raw('excluded.updated_at'),
       },
     });
   }
 
-  private async upsertDatasets(tx: Knex, writes: StoreWrites, now: Date) {
+  private datasetStatements(writes: StoreWrites, now: Date): Statement[] {
     const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
-    await upsertInChunks(tx, 'datasets', writes.datasets, {
+    return upsertStatements(this.db, 'datasets', writes.datasets, {
       conflict: ['id'],
       toRow: d => ({
         id: d.id,
@@ -877,57 +911,68 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        platform: tx.raw(incomingOr('datasets', 'platform')),
-        description: tx.raw(incomingOr('datasets', 'description')),
-        schema: tx.raw(incomingOr('datasets', 'schema')),
-        source_owners: tx.raw(incomingOr('datasets', 'source_owners')),
-        first_seen_at: tx.raw(minOf('datasets', 'first_seen_at')),
-        last_seen_at: tx.raw(maxOf('datasets', 'last_seen_at')),
-        last_written_at: tx.raw(
+        platform: this.db.raw(incomingOr('datasets', 'platform')),
+        description: this.db.raw(incomingOr('datasets', 'description')),
+        schema: this.db.raw(incomingOr('datasets', 'schema')),
+        source_owners: this.db.raw(incomingOr('datasets', 'source_owners')),
+        first_seen_at: this.db.raw(minOf('datasets', 'first_seen_at')),
+        last_seen_at: this.db.raw(maxOf('datasets', 'last_seen_at')),
+        last_written_at: this.db.raw(
           `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
         ),
-        last_written_by_run: tx.raw(
+        last_written_by_run: this.db.raw(
           `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
         ),
-        updated_at: tx.raw('excluded.updated_at'),
+        updated_at: this.db.raw('excluded.updated_at'),
       },
     });
   }
 
-  private async upsertEdges(tx: Knex, writes: StoreWrites, now: Date) {
-    await upsertInChunks(tx, 'lineage_edges', writes.lineageEdges, {
-      conflict: ['pipeline_id', 'dataset_id', 'direction'],
-      toRow: e => ({
-        pipeline_id: e.pipelineId,
-        dataset_id: e.datasetId,
-        direction: e.direction,
-        first_seen_at: e.firstSeenAt ?? e.seenAt,
-        last_seen_at: e.seenAt,
-        created_at: now,
-      }),
-      merge: {
-        first_seen_at: tx.raw(minOf('lineage_edges', 'first_seen_at')),
-        last_seen_at: tx.raw(maxOf('lineage_edges', 'last_seen_at')),
+  private edgeStatements(writes: StoreWrites, now: Date): Statement[] {
+    const lineageEdges = upsertStatements(
+      this.db,
+      'lineage_edges',
+      writes.lineageEdges,
+      {
+        conflict: ['pipeline_id', 'dataset_id', 'direction'],
+        toRow: e => ({
+          pipeline_id: e.pipelineId,
+          dataset_id: e.datasetId,
+          direction: e.direction,
+          first_seen_at: e.firstSeenAt ?? e.seenAt,
+          last_seen_at: e.seenAt,
+          created_at: now,
+        }),
+        merge: {
+          first_seen_at: this.db.raw(minOf('lineage_edges', 'first_seen_at')),
+          last_seen_at: this.db.raw(maxOf('lineage_edges', 'last_seen_at')),
+        },
       },
-    });
-    await upsertInChunks(tx, 'pipeline_edges', writes.pipelineEdges, {
-      conflict: ['upstream_id', 'downstream_id'],
-      toRow: e => ({
-        upstream_id: e.upstreamId,
-        downstream_id: e.downstreamId,
-        first_seen_at: e.firstSeenAt ?? e.seenAt,
-        last_seen_at: e.seenAt,
-        created_at: now,
-      }),
-      merge: {
-        first_seen_at: tx.raw(minOf('pipeline_edges', 'first_seen_at')),
-        last_seen_at: tx.raw(maxOf('pipeline_edges', 'last_seen_at')),
+    );
+    const pipelineEdges = upsertStatements(
+      this.db,
+      'pipeline_edges',
+      writes.pipelineEdges,
+      {
+        conflict: ['upstream_id', 'downstream_id'],
+        toRow: e => ({
+          upstream_id: e.upstreamId,
+          downstream_id: e.downstreamId,
+          first_seen_at: e.firstSeenAt ?? e.seenAt,
+          last_seen_at: e.seenAt,
+          created_at: now,
+        }),
+        merge: {
+          first_seen_at: this.db.raw(minOf('pipeline_edges', 'first_seen_at')),
+          last_seen_at: this.db.raw(maxOf('pipeline_edges', 'last_seen_at')),
+        },
       },
-    });
+    );
+    return [...lineageEdges, ...pipelineEdges];
   }
 
-  private async upsertColumnLineage(tx: Knex, writes: StoreWrites) {
-    await upsertInChunks(tx, 'column_lineage', writes.columnLineage, {
+  private columnLineageStatements(writes: StoreWrites): Statement[] {
+    return upsertStatements(this.db, 'column_lineage', writes.columnLineage, {
       conflict: ['dataset_id', 'field', 'input_dataset_id', 'input_field'],
       toRow: c => ({
         dataset_id: c.datasetId,
@@ -940,16 +985,16 @@ export class DatabasePipelinesStore implements PipelinesStore {
         last_seen_at: c.seenAt,
       }),
       merge: {
-        transformations: tx.raw(
+        transformations: this.db.raw(
           incomingOr('column_lineage', 'transformations'),
         ),
-        last_seen_at: tx.raw(maxOf('column_lineage', 'last_seen_at')),
+        last_seen_at: this.db.raw(maxOf('column_lineage', 'last_seen_at')),
       },
     });
   }
 
-  private async upsertQualityResults(tx: Knex, writes: StoreWrites) {
-    await upsertInChunks(tx, 'quality_results', writes.qualityResults, {
+  private qualityResultStatements(writes: StoreWrites): Statement[] {
+    return upsertStatements(this.db, 'quality_results', writes.qualityResults, {
       conflict: ['run_id', 'dataset_id', 'assertion', 'column_name'],
       toRow: q => ({
         run_id: q.runId,
@@ -961,22 +1006,24 @@ export class DatabasePipelinesStore implements PipelinesStore {
         observed_at: q.observedAt,
       }),
       merge: {
-        success: tx.raw(
+        success: this.db.raw(
           'case when excluded.observed_at >= quality_results.observed_at then excluded.success else quality_results.success end',
         ),
-        observed_at: tx.raw(maxOf('quality_results', 'observed_at')),
-        partition_time: tx.raw(incomingOr('quality_results', 'partition_time')),
+        observed_at: this.db.raw(maxOf('quality_results', 'observed_at')),
+        partition_time: this.db.raw(
+          incomingOr('quality_results', 'partition_time'),
+        ),
       },
     });
   }
 
   /** Same rule as mergeQualityMetrics in mergeWrites.ts. */
-  private async upsertQualityMetrics(tx: Knex, writes: StoreWrites) {
+  private qualityMetricsStatements(writes: StoreWrites): Statement[] {
     const ifNewer = (column: string) =>
-      tx.raw(
+      this.db.raw(
         `case when excluded.observed_at >= quality_metrics.observed_at then excluded.${column} else quality_metrics.${column} end`,
       );
-    await upsertInChunks(tx, 'quality_metrics', writes.qualityMetrics, {
+    return upsertStatements(this.db, 'quality_metrics', writes.qualityMetrics, {
       conflict: ['run_id', 'dataset_id'],
       toRow: m => ({
         run_id: m.runId,
@@ -989,10 +1036,10 @@ export class DatabasePipelinesStore implements PipelinesStore {
         column_metrics: m.columns ? JSON.stringify(m.columns) : null,
       }),
       merge: {
-        partition_time: tx.raw(
+        partition_time: this.db.raw(
           `case when excluded.observed_at >= quality_metrics.observed_at then coalesce(excluded.partition_time, quality_metrics.partition_time) else coalesce(quality_metrics.partition_time, excluded.partition_time) end`,
         ),
-        observed_at: tx.raw(maxOf('quality_metrics', 'observed_at')),
+        observed_at: this.db.raw(maxOf('quality_metrics', 'observed_at')),
         row_count: ifNewer('row_count'),
         bytes: ifNewer('bytes'),
         file_count: ifNewer('file_count'),
@@ -1002,16 +1049,16 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   /** Denormalizes each touched pipeline's latest run for fast lists. */
-  private async refreshLatestRuns(tx: Knex, pipelineIds: string[], now: Date) {
-    for (const chunk of chunks(pipelineIds, IN_LIST_SIZE)) {
-      // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
-      await tx.raw(
+  private latestRunStatements(pipelineIds: string[], now: Date): Statement[] {
+    // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
+    return chunks(pipelineIds, IN_LIST_SIZE).map(chunk =>
+      this.db.raw(
         `update pipelines set (latest_run_state, latest_run_at) = (select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1), updated_at = ? where id in (${chunk
           .map(() => '?')
           .join(', ')})`,
         [now, ...chunk],
-      );
-    }
+      ),
+    );
   }
 
   async getPipeline(id: string): Promise<Pipeline | undefined> {
