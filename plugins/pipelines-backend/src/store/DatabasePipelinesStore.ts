@@ -40,6 +40,7 @@ import {
 } from './PipelinesStore';
 import { DeferredTouches, splitTouchWrites } from './DeferredTouches';
 import { SharedExclusiveLock } from './SharedExclusiveLock';
+import { inlinePostgresSql } from './inlineSql';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites } from './mergeWrites';
@@ -462,9 +463,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
       return;
     }
     if (this.isPostgres) {
-      // toString() inlines every value with the dialect's escaping. Sent to
-      // the driver as is: knex would read a `?` inside a value as a binding.
-      const sql = statements.map(s => s.toString()).join(';\n');
+      // Sent to the driver as is: knex would read a `?` inside a value as a
+      // binding.
+      const sql = statements.map(inlinePostgresSql).join(';\n');
       const connection: { query(text: string): Promise<unknown> } =
         await this.db.client.acquireConnection();
       try {
