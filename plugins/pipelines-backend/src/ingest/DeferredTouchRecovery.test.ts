@@ -30,6 +30,15 @@ const completed = runEvent({
 });
 const receivedAt = new Date('2026-11-02T04:00:01Z');
 
+/** The run's two events, deferring touches as the ingest path does. */
+async function applyStartedAndCompleted(store: DatabasePipelinesStore) {
+  for (const event of [started, completed]) {
+    await store.applyWrites(mapOpenLineageEvent(event as any, receivedAt), {
+      deferTouches: true,
+    });
+  }
+}
+
 describe.each(ids)('deferred touches on %s', databaseId => {
   async function createStores() {
     const knex = await databases.init(databaseId);
