@@ -30,9 +30,12 @@ const completed = runEvent({
 });
 const receivedAt = new Date('2026-11-02T04:00:01Z');
 
-/** The run's two events, deferring touches as the ingest path does. */
-async function applyStartedAndCompleted(store: DatabasePipelinesStore) {
-  for (const event of [started, completed]) {
+/** Applies the events' writes, deferring touches as the ingest path does. */
+async function applyDeferring(
+  store: DatabasePipelinesStore,
+  ...events: object[]
+) {
+  for (const event of events) {
     await store.applyWrites(mapOpenLineageEvent(event as any, receivedAt), {
       deferTouches: true,
     });
@@ -49,18 +52,14 @@ describe.each(ids)('deferred touches on %s', databaseId => {
 
   it('holds seen and written times of known rows until a flush, behind a checkpoint', async () => {
     const { knex, first } = await createStores();
-    await first.applyWrites(mapOpenLineageEvent(started as any, receivedAt), {
-      deferTouches: true,
-    });
+    await applyDeferring(first, started);
     // New rows are written at once.
     expect(await first.getDataset('warehouse/mart.orders')).toMatchObject({
       lastSeenAt: '2026-11-02T03:00:00.000Z',
     });
     expect(await knex('ingest_checkpoints').select()).toEqual([]);
 
-    await first.applyWrites(mapOpenLineageEvent(completed as any, receivedAt), {
-      deferTouches: true,
-    });
+    await applyDeferring(first, completed);
     // The run is committed at once; the known dataset's times wait.
     expect(await first.getRun(runId)).toMatchObject({ state: 'succeeded' });
     expect(await first.getDataset('warehouse/mart.orders')).toMatchObject({
@@ -84,9 +83,7 @@ describe.each(ids)('deferred touches on %s', databaseId => {
 
   it('writes a changed row at once even when deferring', async () => {
     const { first } = await createStores();
-    await first.applyWrites(mapOpenLineageEvent(started as any, receivedAt), {
-      deferTouches: true,
-    });
+    await applyDeferring(first, started);
     const described = {
       ...completed,
       outputs: [
@@ -104,9 +101,7 @@ describe.each(ids)('deferred touches on %s', databaseId => {
         },
       ],
     };
-    await first.applyWrites(mapOpenLineageEvent(described as any, receivedAt), {
-      deferTouches: true,
-    });
+    await applyDeferring(first, described);
     expect(await first.getDataset('warehouse/mart.orders')).toMatchObject({
       description: 'Orders, one row each',
       lastWrittenAt: '2026-11-02T04:00:00.000Z',
@@ -115,12 +110,7 @@ describe.each(ids)('deferred touches on %s', databaseId => {
 
   it('replays the raw events of a replica that stopped before flushing', async () => {
     const { knex, first, second } = await createStores();
-    await first.applyWrites(mapOpenLineageEvent(started as any, receivedAt), {
-      deferTouches: true,
-    });
-    await first.applyWrites(mapOpenLineageEvent(completed as any, receivedAt), {
-      deferTouches: true,
-    });
+    await applyDeferring(first, started, completed);
     // `first` stops here, its touches unflushed.
     const recovery = new DeferredTouchRecovery(
       second,
@@ -148,12 +138,7 @@ describe.each(ids)('deferred touches on %s', databaseId => {
 
   it('leaves a checkpoint that its replica moved meanwhile', async () => {
     const { knex, first, second } = await createStores();
-    await first.applyWrites(mapOpenLineageEvent(started as any, receivedAt), {
-      deferTouches: true,
-    });
-    await first.applyWrites(mapOpenLineageEvent(completed as any, receivedAt), {
-      deferTouches: true,
-    });
+    await applyDeferring(first, started, completed);
     const [stale] = await second.listStaleTouchCheckpoints(
       new Date(receivedAt.getTime() + 120_000),
     );
