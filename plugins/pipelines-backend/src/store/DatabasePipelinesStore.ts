@@ -116,6 +116,9 @@ function incomingOr(table: string, column: string): string {
   return `coalesce(excluded.${column}, ${table}.${column})`;
 }
 
+/** A pipeline's latest run; rewritten only when it changed (a RUNNING event does not). */
+const LATEST_RUN = `select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1`;
+
 /** Same rule as runStateWins in mergeWrites.ts. */
 const RUN_STATE_WINS = `(excluded.state_rank > runs.state_rank or (excluded.state_rank = runs.state_rank and excluded.state_rank >= 0 and (excluded.state_time > runs.state_time or (excluded.state_time = runs.state_time and excluded.state > runs.state))))`;
 function ifRunStateWins(column: string): string {
@@ -1054,9 +1057,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
     // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
     return chunks(pipelineIds, IN_LIST_SIZE).map(chunk =>
       this.db.raw(
-        `update pipelines set (latest_run_state, latest_run_at) = (select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1), updated_at = ? where id in (${chunk
+        `update pipelines set (latest_run_state, latest_run_at) = (${LATEST_RUN}), updated_at = ? where id in (${chunk
           .map(() => '?')
-          .join(', ')})`,
+          .join(
+            ', ',
+          )}) and not exists (select 1 from (${LATEST_RUN}) latest where latest.state = pipelines.latest_run_state and latest.sort_time = pipelines.latest_run_at)`,
         [now, ...chunk],
       ),
     );
