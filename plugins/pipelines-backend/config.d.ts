@@ -15,6 +15,19 @@ export interface Config {
       maxEventBytes?: number;
       /** Largest accepted batch request body, in bytes. Defaults to 16 MiB. */
       maxBatchBytes?: number;
+      /**
+       * Group commits in flight at once. Defaults to 1; more let one commit be
+       * prepared while another waits on the database, at the risk of
+       * deadlocks between them (a failed group is retried write by write).
+       */
+      maxConcurrentCommits?: number;
+      /**
+       * How often the last-seen and last-written times of rows the store
+       * already holds are written, in milliseconds; meanwhile they are
+       * coalesced in memory, recoverable from the raw events. 0 writes them
+       * with every commit. Defaults to 5000.
+       */
+      touchFlushIntervalMs?: number;
     };
     ownership?: {
       /**

@@ -30,8 +30,19 @@ export async function startBenchServer(knex: Knex): Promise<BenchServer> {
   const logger = createBenchLogger();
   const store = await createStore(knex);
   sharedValidator ??= OpenLineageValidator.create();
-  const config = mockServices.rootConfig({ data: {} });
-  const { lineage, ingestor } = createIngestPath({
+  // The bench runs the plugin's defaults unless told otherwise, for A/B runs.
+  const ingestConfig = Object.fromEntries(
+    [
+      ['maxConcurrentCommits', process.env.PIPELINES_BENCH_MAX_COMMITS],
+      ['touchFlushIntervalMs', process.env.PIPELINES_BENCH_TOUCH_FLUSH_MS],
+    ]
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, Number(value)]),
+  );
+  const config = mockServices.rootConfig({
+    data: { pipelines: { ingest: ingestConfig } },
+  });
+  const { lineage, ingestor, batcher } = createIngestPath({
     store,
     config,
     logger,
@@ -57,10 +68,12 @@ export async function startBenchServer(knex: Knex): Promise<BenchServer> {
     baseUrl: `http://127.0.0.1:${port}`,
     store,
     lineage,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await batcher.stop();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close(error => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }

@@ -27,6 +27,7 @@ import {
   DEFAULT_RAW_EVENT_RETENTION,
   RawEventRetention,
 } from './service/RawEventRetention';
+import { DeferredTouchRecovery } from './ingest/DeferredTouchRecovery';
 import { createIngestPath } from './service/createIngestPath';
 import { createRouter } from './service/router';
 import { DatabaseBackfillStore } from './store/DatabaseBackfillStore';
@@ -62,6 +63,7 @@ export const pipelinesPlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         notifications: notificationService,
         permissions: coreServices.permissions,
@@ -78,6 +80,7 @@ export const pipelinesPlugin = createBackendPlugin({
         database,
         httpAuth,
         httpRouter,
+        lifecycle,
         logger,
         notifications,
         permissions,
@@ -97,6 +100,18 @@ export const pipelinesPlugin = createBackendPlugin({
           logger,
           onCommitted: writes =>
             pipelineSignals.notify(writes.runs.map(run => run.pipelineId)),
+        });
+
+        lifecycle.addShutdownHook(() => batcher.stop());
+        const touchRecovery = new DeferredTouchRecovery(store, logger);
+        await scheduler.scheduleTask({
+          id: 'pipelines-replay-unflushed-touches',
+          // Global: one replica replays what a dead one left unflushed.
+          frequency: { minutes: 1 },
+          timeout: { minutes: 10 },
+          fn: async () => {
+            await touchRecovery.run();
+          },
         });
 
         await events.subscribe({

@@ -75,7 +75,9 @@ export class OpenLineageIngestor {
     }
 
     if (accepted.length > 0) {
-      await this.batcher.submit(concatStoreWrites(accepted));
+      await this.batcher.submit(concatStoreWrites(accepted), {
+        replayable: true,
+      });
     }
     const rejected = results.filter(r => r.status === 'rejected').length;
     if (rejected > 0) {

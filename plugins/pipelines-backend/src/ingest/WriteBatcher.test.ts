@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { PipelinesStore } from '../store/PipelinesStore';
+import { ApplyWritesOptions, PipelinesStore } from '../store/PipelinesStore';
 import { emptyStoreWrites, StoreWrites } from '../store/StoreWrites';
 import { WriteBatcher } from './WriteBatcher';
 
@@ -17,18 +17,22 @@ function fakeStore(options: { failFor?: string } = {}) {
   let release: () => void = () => {};
   let gate: Promise<void> = Promise.resolve();
   const store = {
-    applyWrites: jest.fn(async (writes: StoreWrites) => {
-      await gate;
-      const ids = writes.pipelines.map(p => p.id);
-      if (options.failFor && ids.includes(options.failFor)) {
-        throw new Error(`cannot write ${options.failFor}`);
-      }
-      committed.push(ids);
-    }),
+    applyWrites: jest.fn(
+      async (writes: StoreWrites, _options?: ApplyWritesOptions) => {
+        await gate;
+        const ids = writes.pipelines.map(p => p.id);
+        if (options.failFor && ids.includes(options.failFor)) {
+          throw new Error(`cannot write ${options.failFor}`);
+        }
+        committed.push(ids);
+      },
+    ),
+    flushDeferredTouches: jest.fn(async () => 0),
   };
   return {
     store: store as unknown as PipelinesStore,
     applyWrites: store.applyWrites,
+    flushDeferredTouches: store.flushDeferredTouches,
     committed,
     hold() {
       gate = new Promise(resolve => {
@@ -40,6 +44,39 @@ function fakeStore(options: { failFor?: string } = {}) {
 }
 
 describe('WriteBatcher', () => {
+  it('lets the store defer touches only for groups of replayable writes', async () => {
+    const fake = fakeStore();
+    const batcher = WriteBatcher.create({
+      store: fake.store,
+      logger: mockServices.logger.mock(),
+    });
+
+    await batcher.submit(writesFor('a'), { replayable: true });
+    // A poll's writes have no raw events to replay them from.
+    await Promise.all([
+      batcher.submit(writesFor('b'), { replayable: true }),
+      batcher.submit(writesFor('c')),
+    ]);
+    expect(fake.applyWrites.mock.calls.map(call => call[1])).toEqual([
+      { deferTouches: true },
+      { deferTouches: false },
+    ]);
+
+    await batcher.stop();
+    expect(fake.flushDeferredTouches).toHaveBeenCalledTimes(1);
+  });
+
+  it('writes touches with every commit when the flush interval is 0', async () => {
+    const fake = fakeStore();
+    const batcher = WriteBatcher.create({
+      store: fake.store,
+      logger: mockServices.logger.mock(),
+      touchFlushIntervalMs: 0,
+    });
+    await batcher.submit(writesFor('a'), { replayable: true });
+    expect(fake.applyWrites.mock.calls[0][1]).toEqual({ deferTouches: false });
+  });
+
   it('commits concurrent submissions in one transaction', async () => {
     const fake = fakeStore();
     const onCommitted = jest.fn();

@@ -2,8 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { PipelinesStore } from '../store/PipelinesStore';
 import { concatStoreWrites, StoreWrites } from '../store/StoreWrites';
 
+const DEFAULT_TOUCH_FLUSH_INTERVAL_MS = 5_000;
+
 interface PendingWrite {
   writes: StoreWrites;
+  replayable: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -23,30 +26,76 @@ export class WriteBatcher {
     logger: LoggerService;
     onCommitted?: (writes: StoreWrites) => void;
     /**
-     * Transactions at once. One by default: concurrent upserts of the same new
-     * rows deadlock on PostgreSQL's unique indexes even in key order.
+     * Transactions at once; one by default. A group that fails, as a deadlock
+     * between two may, is retried write by write.
      */
     maxInFlight?: number;
+    /**
+     * How often deferred touches (seen and written times of known rows) are
+     * flushed; 0 writes them with every commit instead.
+     */
+    touchFlushIntervalMs?: number;
   }): WriteBatcher {
     return new WriteBatcher(
       options.store,
       options.logger,
       options.maxInFlight ?? 1,
+      options.touchFlushIntervalMs ?? DEFAULT_TOUCH_FLUSH_INTERVAL_MS,
       options.onCommitted,
     );
   }
+
+  private readonly flushTimer?: ReturnType<typeof setInterval>;
 
   private constructor(
     private readonly store: PipelinesStore,
     private readonly logger: LoggerService,
     private readonly maxInFlight: number,
+    touchFlushIntervalMs: number,
     private readonly onCommitted?: (writes: StoreWrites) => void,
-  ) {}
+  ) {
+    if (touchFlushIntervalMs > 0) {
+      this.flushTimer = setInterval(
+        () => this.flushTouches(),
+        touchFlushIntervalMs,
+      );
+      this.flushTimer.unref();
+    }
+  }
 
-  /** Resolves once the writes are committed; rejects if they cannot be. */
-  submit(writes: StoreWrites): Promise<void> {
+  /** Writes the deferred touches now; failures are logged and retried later. */
+  async flushTouches(): Promise<void> {
+    try {
+      await this.store.flushDeferredTouches();
+    } catch (error) {
+      this.logger.warn(`Flushing deferred touches failed: ${error}`);
+    }
+  }
+
+  /** Stops the flush timer and writes what is deferred, e.g. at shutdown. */
+  async stop(): Promise<void> {
+    if (this.flushTimer) {
+      clearInterval(this.flushTimer);
+    }
+    await this.flushTouches();
+  }
+
+  /**
+   * Resolves once the writes are committed; rejects if they cannot be.
+   * `replayable` writes are derived from the raw events among them alone, so
+   * their touches may be deferred: the raw events can replay them.
+   */
+  submit(
+    writes: StoreWrites,
+    options: { replayable?: boolean } = {},
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ writes, resolve, reject });
+      this.pending.push({
+        writes,
+        replayable: options.replayable ?? false,
+        resolve,
+        reject,
+      });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         // Let requests that arrive in the same tick join this transaction.
@@ -73,7 +122,10 @@ export class WriteBatcher {
   private async commitGroup(group: PendingWrite[]): Promise<void> {
     const combined = concatStoreWrites(group.map(p => p.writes));
     try {
-      await this.store.applyWrites(combined);
+      await this.store.applyWrites(combined, {
+        deferTouches:
+          this.flushTimer !== undefined && group.every(p => p.replayable),
+      });
     } catch (error) {
       if (group.length === 1) {
         group[0].reject(error);

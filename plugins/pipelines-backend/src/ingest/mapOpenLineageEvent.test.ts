@@ -1,4 +1,4 @@
-import { mapOpenLineageEvent } from './mapOpenLineageEvent';
+import { canonicalJson, mapOpenLineageEvent } from './mapOpenLineageEvent';
 import metricsEvent from './__fixtures__/data_quality_metrics_event.json';
 
 const received = new Date('2026-11-03T00:00:00Z');
@@ -97,5 +97,22 @@ describe('mapOpenLineageEvent: dataQualityMetrics', () => {
     expect(
       mapOpenLineageEvent(withoutFacets as any, received).qualityMetrics,
     ).toEqual([]);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and drops undefined members', () => {
+    expect(
+      canonicalJson({
+        b: [{ z: 1, a: null }, 'x', [2, { d: true, c: 'é"' }]],
+        a: { y: undefined, x: 1.5 },
+        '10': 0,
+        '9': 0,
+      }),
+    ).toBe(
+      '{"10":0,"9":0,"a":{"x":1.5},"b":[{"a":null,"z":1},"x",[2,{"c":"é\\"","d":true}]]}',
+    );
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson({})).toBe('{}');
   });
 });

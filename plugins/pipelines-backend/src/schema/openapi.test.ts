@@ -168,14 +168,21 @@ describe('the OpenAPI spec', () => {
 
   it('describes exactly the routes the router registers', async () => {
     const router = await createTestRouter();
-    const registered = router.stack
-      .filter(layer => layer.route)
-      .flatMap(layer =>
-        Object.keys((layer.route as any).methods).map(
-          method => `${method} ${layer.route!.path}`,
-        ),
-      )
-      .filter(route => !LIBRARY_ROUTES.includes(route));
+    // Routes of the router and of the routers it mounts.
+    const routesOf = (stack: any[]): string[] =>
+      stack.flatMap(layer => {
+        if (layer.route) {
+          return Object.keys(layer.route.methods).map(
+            method => `${method} ${layer.route.path}`,
+          );
+        }
+        return Array.isArray(layer.handle?.stack)
+          ? routesOf(layer.handle.stack)
+          : [];
+      });
+    const registered = routesOf(router.stack).filter(
+      route => !LIBRARY_ROUTES.includes(route),
+    );
     const described = specOperations().map(
       op => `${op.method} ${op.expressPath}`,
     );

@@ -29,6 +29,12 @@ export function createIngestPath(options: {
   const batcher = WriteBatcher.create({
     store,
     logger,
+    maxInFlight: config.getOptionalNumber(
+      'pipelines.ingest.maxConcurrentCommits',
+    ),
+    touchFlushIntervalMs: config.getOptionalNumber(
+      'pipelines.ingest.touchFlushIntervalMs',
+    ),
     onCommitted: writes => {
       lineage.addCommittedWrites(writes);
       options.onCommitted?.(writes);

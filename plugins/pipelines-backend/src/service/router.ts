@@ -11,6 +11,7 @@ import {
   RUN_STATES,
 } from '@tributary/plugin-pipelines-common';
 import express from 'express';
+import Router from 'express-promise-router';
 import { BackfillCaller, BackfillService } from '../backfills/BackfillService';
 import { OpenLineageIngestor } from '../ingest/OpenLineageIngestor';
 import { LineageService } from '../lineage/LineageService';
@@ -325,6 +326,9 @@ export async function createRouter(
 
   // OpenLineage ingest. Both the plugin's own paths and those of the stock
   // OpenLineage HTTP transport (`<url>/api/v1/lineage`) with url = the plugin's.
+  // In front of the OpenAPI router: ingest is the hot path, and the
+  // validator's route lookup on every request costs more than it checks here.
+  const ingestRoutes = Router();
   const requireService: express.RequestHandler = async (req, _res, next) => {
     try {
       await httpAuth.credentials(req, { allow: ['service'] });
@@ -359,8 +363,13 @@ export async function createRouter(
       response: { statusCode: result.statusCode },
     });
   };
-  router.post('/v1/lineage', requireService, singleEventParser, ingestEvent);
-  router.post(
+  ingestRoutes.post(
+    '/v1/lineage',
+    requireService,
+    singleEventParser,
+    ingestEvent,
+  );
+  ingestRoutes.post(
     '/api/v1/lineage',
     requireService,
     singleEventParser,
@@ -387,8 +396,13 @@ export async function createRouter(
       results,
     });
   };
-  router.post('/v1/lineage/batch', requireService, batchParser, ingestBatch);
-  router.post(
+  ingestRoutes.post(
+    '/v1/lineage/batch',
+    requireService,
+    batchParser,
+    ingestBatch,
+  );
+  ingestRoutes.post(
     '/api/v1/lineage/batch',
     requireService,
     batchParser,
@@ -444,6 +458,9 @@ export async function createRouter(
     );
   });
 
-  router.use(MiddlewareFactory.create({ config, logger }).error());
-  return router;
+  const root = Router();
+  root.use(ingestRoutes);
+  root.use(router);
+  root.use(MiddlewareFactory.create({ config, logger }).error());
+  return root;
 }

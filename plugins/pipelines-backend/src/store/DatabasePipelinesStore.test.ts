@@ -41,6 +41,33 @@ describe.each(ids)('DatabasePipelinesStore on %s', databaseId => {
     return { knex, store };
   }
 
+  it('stores quotes, backslashes, question marks and unicode exactly', async () => {
+    const { store } = await createStore();
+    const tricky = `it's a \\ path? $1 :name \u00fcn\u00efcode \u{1F600} ?`;
+    const receivedAt = new Date('2026-11-02T00:00:00Z');
+    await store.applyWrites({
+      ...emptyStoreWrites(),
+      pipelines: [pipeline(tricky, { description: `${tricky}\n${tricky}` })],
+      rawEvents: [
+        {
+          id: 'e'.repeat(64),
+          eventTime: receivedAt,
+          receivedAt,
+          payload: JSON.stringify({ note: tricky }),
+        },
+      ],
+    });
+    expect(await store.getPipeline(`luigi:${tricky}`)).toMatchObject({
+      name: tricky,
+      description: `${tricky}\n${tricky}`,
+    });
+    const [raw] = await store.listRawEventsReceivedSince({
+      since: receivedAt,
+      limit: 1,
+    });
+    expect(JSON.parse(raw.payload)).toEqual({ note: tricky });
+  });
+
   it('migrates up, down and up again', async () => {
     const knex = await databases.init(databaseId);
     await DatabasePipelinesStore.migrateLatest(knex);

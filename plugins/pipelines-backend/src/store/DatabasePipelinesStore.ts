@@ -17,8 +17,10 @@ import {
   RecentRun,
   Run,
 } from '@tributary/plugin-pipelines-common';
+import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
+  ApplyWritesOptions,
   CatalogExportOptions,
   CatalogExportRows,
   ListDatasetsOptions,
@@ -33,7 +35,12 @@ import {
   PipelineUpsert,
   ProviderState,
   StoredLineageEdge,
+  StoredRawEvent,
+  TouchCheckpoint,
 } from './PipelinesStore';
+import { DeferredTouches, splitTouchWrites } from './DeferredTouches';
+import { SharedExclusiveLock } from './SharedExclusiveLock';
+import { inlinePostgresSql } from './inlineSql';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites } from './mergeWrites';
@@ -53,6 +60,10 @@ const ALIAS_REFRESH_MS = 30_000;
 export const RUN_COUNT_CAP = 10_000;
 /** Ids per `where in` list. */
 const IN_LIST_SIZE = 500;
+/** Deferred touches held at most before a commit flushes them itself. */
+const MAX_DEFERRED_TOUCHES = 50_000;
+/** Rows per flush transaction: short enough not to hold up commits. */
+const FLUSH_PART_ROWS = 1_000;
 
 function parseJsonArray<T>(text: string | null | undefined): T[] | undefined {
   if (!text) return undefined;
@@ -69,8 +80,11 @@ function chunks<T>(rows: T[], size: number): T[][] {
 }
 
 /** Inserts rows in statements of CHUNK_SIZE, merging into existing rows. */
-async function upsertInChunks<T>(
-  tx: Knex,
+/** A write, built but not run: the commit decides how statements are sent. */
+type Statement = Knex.QueryBuilder | Knex.Raw;
+
+function upsertStatements<T>(
+  db: Knex,
   table: string,
   rows: T[],
   options: {
@@ -78,13 +92,13 @@ async function upsertInChunks<T>(
     toRow: (row: T) => Record<string, unknown>;
     merge: Record<string, Knex.Raw>;
   },
-): Promise<void> {
-  for (const chunk of chunks(rows, CHUNK_SIZE)) {
-    await tx(table)
+): Statement[] {
+  return chunks(rows, CHUNK_SIZE).map(chunk =>
+    db(table)
       .insert(chunk.map(options.toRow))
       .onConflict(options.conflict)
-      .merge(options.merge);
-  }
+      .merge(options.merge),
+  );
 }
 
 function escapeLike(text: string): string {
@@ -101,6 +115,9 @@ function maxOf(table: string, column: string): string {
 function incomingOr(table: string, column: string): string {
   return `coalesce(excluded.${column}, ${table}.${column})`;
 }
+
+/** A pipeline's latest run; rewritten only when it changed (a RUNNING event does not). */
+const LATEST_RUN = `select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1`;
 
 /** Same rule as runStateWins in mergeWrites.ts. */
 const RUN_STATE_WINS = `(excluded.state_rank > runs.state_rank or (excluded.state_rank = runs.state_rank and excluded.state_rank >= 0 and (excluded.state_time > runs.state_time or (excluded.state_time = runs.state_time and excluded.state > runs.state))))`;
@@ -353,6 +370,12 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   private readonly unchanged = new UnchangedRowsFilter();
+  private readonly touches = new DeferredTouches();
+  /** Shared by deferring commits, exclusive to each flush step. */
+  private readonly touchLock = new SharedExclusiveLock();
+  private flushing?: Promise<number>;
+  /** This process, in the checkpoint of its deferred touches. */
+  private readonly replicaId = randomUUID();
   private aliases = new Map<string, string>();
   private aliasesLoadedAt = 0;
 
@@ -362,86 +385,319 @@ export class DatabasePipelinesStore implements PipelinesStore {
     await this.applyWrites({ ...emptyStoreWrites(), pipelines });
   }
 
-  async applyWrites(unmerged: StoreWrites): Promise<void> {
-    const writes = mergeStoreWrites(unmerged);
-    await this.resolveDatasetAliases(writes);
-    const now = new Date();
-    const time = (date: Date | undefined) => date?.getTime() ?? 0;
-    const filtered = [
-      this.unchanged.filter('pipelines', writes.pipelines, p => {
-        const { seenAt, firstSeenAt, ...content } = p;
-        return {
-          key: p.id,
-          content: JSON.stringify(content),
-          firstSeen: time(firstSeenAt ?? seenAt),
-          lastSeen: time(seenAt),
-        };
-      }),
-      this.unchanged.filter('datasets', writes.datasets, d => {
-        const { seenAt, firstSeenAt, writtenAt, writtenByRun, ...content } = d;
-        return {
-          key: d.id,
-          content: JSON.stringify(content),
-          firstSeen: time(firstSeenAt ?? seenAt),
-          lastSeen: time(seenAt),
-          written: writtenAt?.getTime(),
-        };
-      }),
-      this.unchanged.filter('lineage_edges', writes.lineageEdges, e => ({
-        key: `${e.pipelineId}\u0000${e.datasetId}\u0000${e.direction}`,
-        content: '',
-        firstSeen: time(e.firstSeenAt ?? e.seenAt),
-        lastSeen: time(e.seenAt),
-      })),
-      this.unchanged.filter('pipeline_edges', writes.pipelineEdges, e => ({
-        key: `${e.upstreamId}\u0000${e.downstreamId}`,
-        content: '',
-        firstSeen: time(e.firstSeenAt ?? e.seenAt),
-        lastSeen: time(e.seenAt),
-      })),
-      this.unchanged.filter('column_lineage', writes.columnLineage, c => ({
-        key: `${c.datasetId}\u0000${c.field}\u0000${c.inputDatasetId}\u0000${c.inputField}`,
-        content: JSON.stringify(c.transformations ?? null),
-        firstSeen: time(c.seenAt),
-        lastSeen: time(c.seenAt),
-      })),
-    ] as const;
-    const [pipelines, datasets, lineageEdges, pipelineEdges, columnLineage] =
-      filtered;
-    const toWrite: StoreWrites = {
-      ...writes,
-      pipelines: pipelines.rows,
-      datasets: datasets.rows,
-      lineageEdges: lineageEdges.rows,
-      pipelineEdges: pipelineEdges.rows,
-      columnLineage: columnLineage.rows,
-    };
-
-    await this.db.transaction(async tx => {
-      await this.insertRawEvents(tx, toWrite, now);
-      await this.upsertPipelineRows(tx, toWrite.pipelines, now);
-      await this.insertDatasetAliases(tx, toWrite);
-      await this.upsertRuns(tx, toWrite, now);
-      await this.upsertDatasets(tx, toWrite, now);
-      await this.upsertEdges(tx, toWrite, now);
-      await this.upsertColumnLineage(tx, toWrite);
-      await this.upsertQualityResults(tx, toWrite);
-      await this.upsertQualityMetrics(tx, toWrite);
-      await this.refreshLatestRuns(
-        tx,
-        [...new Set(toWrite.runs.map(run => run.pipelineId))],
-        now,
-      );
-    });
-    filtered.forEach(f => f.committed());
-    for (const alias of writes.datasetAliases) {
-      this.aliases.set(alias.aliasId, alias.datasetId);
+  async applyWrites(
+    unmerged: StoreWrites,
+    options: ApplyWritesOptions = {},
+  ): Promise<void> {
+    if (options.deferTouches) {
+      await this.touchLock.withShared(() => this.writeAll(unmerged, true));
+    } else {
+      await this.writeAll(unmerged, false);
     }
   }
 
-  private async insertRawEvents(tx: Knex, writes: StoreWrites, now: Date) {
-    for (const chunk of chunks(writes.rawEvents, CHUNK_SIZE)) {
-      await tx('events')
+  flushDeferredTouches(): Promise<number> {
+    // One flush at a time; a caller during a flush waits for that one.
+    this.flushing ??= this.flushTouches().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  get deferredTouchCount(): number {
+    return this.touches.size;
+  }
+
+  /**
+   * Writes what is held in parts, each its own short transaction, so that
+   * commits go on in between. The checkpoint keeps the oldest receipt until
+   * the last part is in, and then moves on to what arrived meanwhile.
+   */
+  private async flushTouches(): Promise<number> {
+    const taken = await this.touchLock.withExclusive(async () =>
+      this.touches.take(),
+    );
+    if (!taken) {
+      return 0;
+    }
+    const parts = splitTouchWrites(taken.writes, FLUSH_PART_ROWS);
+    for (const [index, part] of parts.entries()) {
+      try {
+        await this.touchLock.withExclusive(() => {
+          const now = new Date();
+          const writes = { ...emptyStoreWrites(), ...part };
+          return this.runAtomically([
+            ...this.pipelineStatements(writes.pipelines, now),
+            ...this.datasetStatements(writes, now),
+            ...this.edgeStatements(writes, now),
+            ...this.columnLineageStatements(writes),
+          ]);
+        });
+      } catch (error) {
+        // Held again, to be flushed next time; the checkpoint still covers it.
+        const unwritten = parts.slice(index);
+        await this.touchLock.withExclusive(async () => {
+          for (const rest of unwritten) {
+            this.touches.add(rest, taken.since);
+          }
+        });
+        throw error;
+      }
+    }
+    await this.touchLock.withExclusive(async () => {
+      const pendingSince = this.touches.pendingSince;
+      const checkpoint = this.db('ingest_checkpoints').where({
+        replica_id: this.replicaId,
+      });
+      await (pendingSince
+        ? checkpoint.update({ pending_since: pendingSince })
+        : checkpoint.delete());
+    });
+    return taken.count;
+  }
+
+  /**
+   * Runs the statements as one transaction. On PostgreSQL they go as one
+   * simple-protocol query, which the server runs as one transaction: one
+   * round trip per commit instead of one per statement plus begin and commit.
+   */
+  private async runAtomically(statements: Statement[]): Promise<void> {
+    if (statements.length === 0) {
+      return;
+    }
+    if (this.isPostgres) {
+      // Sent to the driver as is: knex would read a `?` inside a value as a
+      // binding.
+      const sql = statements.map(inlinePostgresSql).join(';\n');
+      const connection: { query(text: string): Promise<unknown> } =
+        await this.db.client.acquireConnection();
+      try {
+        await connection.query(sql);
+      } finally {
+        await this.db.client.releaseConnection(connection);
+      }
+      return;
+    }
+    await this.db.transaction(async tx => {
+      for (const statement of statements) {
+        await statement.transacting(tx);
+      }
+    });
+  }
+
+  private filterUnchanged(writes: StoreWrites, splitTouches: boolean) {
+    const time = (date: Date | undefined) => date?.getTime() ?? 0;
+    const filtered = [
+      this.unchanged.filter(
+        'pipelines',
+        writes.pipelines,
+        p => {
+          const { seenAt, firstSeenAt, ...content } = p;
+          return {
+            key: p.id,
+            content: JSON.stringify(content),
+            firstSeen: time(firstSeenAt ?? seenAt),
+            lastSeen: time(seenAt),
+          };
+        },
+        splitTouches,
+      ),
+      this.unchanged.filter(
+        'datasets',
+        writes.datasets,
+        d => {
+          const { seenAt, firstSeenAt, writtenAt, writtenByRun, ...content } =
+            d;
+          return {
+            key: d.id,
+            content: JSON.stringify(content),
+            firstSeen: time(firstSeenAt ?? seenAt),
+            lastSeen: time(seenAt),
+            written: writtenAt?.getTime(),
+          };
+        },
+        splitTouches,
+      ),
+      this.unchanged.filter(
+        'lineage_edges',
+        writes.lineageEdges,
+        e => ({
+          key: `${e.pipelineId}\u0000${e.datasetId}\u0000${e.direction}`,
+          content: '',
+          firstSeen: time(e.firstSeenAt ?? e.seenAt),
+          lastSeen: time(e.seenAt),
+        }),
+        splitTouches,
+      ),
+      this.unchanged.filter(
+        'pipeline_edges',
+        writes.pipelineEdges,
+        e => ({
+          key: `${e.upstreamId}\u0000${e.downstreamId}`,
+          content: '',
+          firstSeen: time(e.firstSeenAt ?? e.seenAt),
+          lastSeen: time(e.seenAt),
+        }),
+        splitTouches,
+      ),
+      this.unchanged.filter(
+        'column_lineage',
+        writes.columnLineage,
+        c => ({
+          key: `${c.datasetId}\u0000${c.field}\u0000${c.inputDatasetId}\u0000${c.inputField}`,
+          content: JSON.stringify(c.transformations ?? null),
+          firstSeen: time(c.seenAt),
+          lastSeen: time(c.seenAt),
+        }),
+        splitTouches,
+      ),
+    ] as const;
+    const [pipelines, datasets, lineageEdges, pipelineEdges, columnLineage] =
+      filtered;
+    return {
+      toWrite: {
+        ...writes,
+        pipelines: pipelines.rows,
+        datasets: datasets.rows,
+        lineageEdges: lineageEdges.rows,
+        pipelineEdges: pipelineEdges.rows,
+        columnLineage: columnLineage.rows,
+      },
+      touches: {
+        pipelines: pipelines.touches,
+        datasets: datasets.touches,
+        lineageEdges: lineageEdges.touches,
+        pipelineEdges: pipelineEdges.touches,
+        columnLineage: columnLineage.touches,
+      },
+      touchCount: filtered.reduce((sum, f) => sum + f.touches.length, 0),
+      committed: () => filtered.forEach(f => f.committed()),
+    };
+  }
+
+  private async writeAll(unmerged: StoreWrites, deferTouches: boolean) {
+    const writes = mergeStoreWrites(unmerged);
+    await this.resolveDatasetAliases(writes);
+    const now = new Date();
+    const { toWrite, touches, touchCount, committed } = this.filterUnchanged(
+      writes,
+      deferTouches,
+    );
+    // Touches are derived from raw events committed here: the checkpoint says
+    // from which on they must be replayed if this replica dies before a flush.
+    const receivedSince = writes.rawEvents.reduce<Date>(
+      (oldest, e) => (e.receivedAt < oldest ? e.receivedAt : oldest),
+      now,
+    );
+    const pendingSince = this.touches.pendingSince;
+    const checkpoint =
+      touchCount > 0 && (!pendingSince || receivedSince < pendingSince)
+        ? receivedSince
+        : undefined;
+
+    await this.runAtomically([
+      ...this.rawEventStatements(toWrite, now),
+      ...this.pipelineStatements(toWrite.pipelines, now),
+      ...this.aliasStatements(toWrite),
+      ...this.runStatements(toWrite, now),
+      ...this.datasetStatements(toWrite, now),
+      ...this.edgeStatements(toWrite, now),
+      ...this.columnLineageStatements(toWrite),
+      ...this.qualityResultStatements(toWrite),
+      ...this.qualityMetricsStatements(toWrite),
+      ...this.latestRunStatements(
+        [...new Set(toWrite.runs.map(run => run.pipelineId))],
+        now,
+      ),
+      ...(checkpoint
+        ? [
+            this.db('ingest_checkpoints')
+              .insert({ replica_id: this.replicaId, pending_since: checkpoint })
+              .onConflict('replica_id')
+              .merge({
+                pending_since: this.db.raw(
+                  minOf('ingest_checkpoints', 'pending_since'),
+                ),
+              }),
+          ]
+        : []),
+    ]);
+    committed();
+    for (const alias of writes.datasetAliases) {
+      this.aliases.set(alias.aliasId, alias.datasetId);
+    }
+    if (touchCount > 0) {
+      this.touches.add(touches, receivedSince);
+      if (this.touches.size > MAX_DEFERRED_TOUCHES) {
+        // Not awaited: the flush takes turns with this commit's caller. A
+        // failure leaves the touches held for the next flush, which logs it.
+        this.flushDeferredTouches().catch(() => undefined);
+      }
+    }
+  }
+
+  async listStaleTouchCheckpoints(
+    pendingBefore: Date,
+  ): Promise<TouchCheckpoint[]> {
+    const rows: Array<{ replica_id: string; pending_since: DbTime }> =
+      await this.db('ingest_checkpoints')
+        .where('pending_since', '<', pendingBefore)
+        .whereNot('replica_id', this.replicaId)
+        .select('replica_id', 'pending_since');
+    return rows.map(row => ({
+      replicaId: row.replica_id,
+      pendingSince: toDate(row.pending_since),
+    }));
+  }
+
+  async clearTouchCheckpoint(checkpoint: TouchCheckpoint): Promise<boolean> {
+    const deleted = await this.db('ingest_checkpoints')
+      .where({
+        replica_id: checkpoint.replicaId,
+        pending_since: checkpoint.pendingSince,
+      })
+      .delete();
+    return deleted > 0;
+  }
+
+  async listRawEventsReceivedSince(options: {
+    since: Date;
+    after?: { receivedAt: Date; id: string };
+    limit: number;
+  }): Promise<StoredRawEvent[]> {
+    const query = this.db('events')
+      .select('id', 'received_at', 'payload')
+      .orderBy([
+        { column: 'received_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(options.limit);
+    const { after } = options;
+    if (after) {
+      query.where(builder =>
+        builder
+          .where('received_at', '>', after.receivedAt)
+          .orWhere(inner =>
+            inner
+              .where('received_at', '=', after.receivedAt)
+              .andWhere('id', '>', after.id),
+          ),
+      );
+    } else {
+      query.where('received_at', '>=', options.since);
+    }
+    const rows: Array<{ id: string; received_at: DbTime; payload: string }> =
+      await query;
+    return rows.map(row => ({
+      id: row.id,
+      receivedAt: toDate(row.received_at),
+      payload: row.payload,
+    }));
+  }
+
+  private rawEventStatements(writes: StoreWrites, now: Date): Statement[] {
+    return chunks(writes.rawEvents, CHUNK_SIZE).map(chunk =>
+      this.db('events')
         .insert(
           chunk.map(e => ({
             id: e.id,
@@ -454,17 +710,16 @@ export class DatabasePipelinesStore implements PipelinesStore {
           })),
         )
         .onConflict('id')
-        .ignore();
-    }
+        .ignore(),
+    );
   }
 
-  private async upsertPipelineRows(
-    tx: Knex,
+  private pipelineStatements(
     pipelines: PipelineUpsert[],
     now: Date,
-  ) {
+  ): Statement[] {
     const latestWins = `excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at)`;
-    await upsertInChunks(tx, 'pipelines', pipelines, {
+    return upsertStatements(this.db, 'pipelines', pipelines, {
       conflict: ['id'],
       toRow: p => ({
         id: p.id,
@@ -490,9 +745,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        source: tx.raw('excluded.source'),
-        namespace: tx.raw('excluded.namespace'),
-        name: tx.raw('excluded.name'),
+        source: this.db.raw('excluded.source'),
+        namespace: this.db.raw('excluded.namespace'),
+        name: this.db.raw('excluded.name'),
         ...Object.fromEntries(
           [
             'title',
@@ -507,31 +762,34 @@ export class DatabasePipelinesStore implements PipelinesStore {
             'source_owners',
             'job_type',
             'scheduler_url',
-          ].map(column => [column, tx.raw(incomingOr('pipelines', column))]),
+          ].map(column => [
+            column,
+            this.db.raw(incomingOr('pipelines', column)),
+          ]),
         ),
         // A late report never moves first-seen forward or last-seen back.
-        first_seen_at: tx.raw(minOf('pipelines', 'first_seen_at')),
-        last_seen_at: tx.raw(maxOf('pipelines', 'last_seen_at')),
-        latest_run_state: tx.raw(
+        first_seen_at: this.db.raw(minOf('pipelines', 'first_seen_at')),
+        last_seen_at: this.db.raw(maxOf('pipelines', 'last_seen_at')),
+        latest_run_state: this.db.raw(
           `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
         ),
-        latest_run_at: tx.raw(
+        latest_run_at: this.db.raw(
           `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
         ),
-        updated_at: tx.raw('excluded.updated_at'),
+        updated_at: this.db.raw('excluded.updated_at'),
       },
     });
   }
 
-  private async insertDatasetAliases(tx: Knex, writes: StoreWrites) {
-    for (const chunk of chunks(writes.datasetAliases, CHUNK_SIZE)) {
-      await tx('dataset_aliases')
+  private aliasStatements(writes: StoreWrites): Statement[] {
+    return chunks(writes.datasetAliases, CHUNK_SIZE).map(chunk =>
+      this.db('dataset_aliases')
         .insert(
           chunk.map(a => ({ alias_id: a.aliasId, dataset_id: a.datasetId })),
         )
         .onConflict('alias_id')
-        .ignore();
-    }
+        .ignore(),
+    );
   }
 
   /**
@@ -584,8 +842,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
     writes.qualityMetrics = rewritten.qualityMetrics;
   }
 
-  private async upsertRuns(tx: Knex, writes: StoreWrites, now: Date) {
-    await upsertInChunks(tx, 'runs', writes.runs, {
+  private runStatements(writes: StoreWrites, now: Date): Statement[] {
+    return upsertStatements(this.db, 'runs', writes.runs, {
       conflict: ['id'],
       toRow: r => ({
         id: r.id,
@@ -608,39 +866,39 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        parent_run_id: tx.raw(
+        parent_run_id: this.db.raw(
           'coalesce(runs.parent_run_id, excluded.parent_run_id)',
         ),
-        partition_time: tx.raw(minOf('runs', 'partition_time')),
-        partition_end_time: tx.raw(maxOf('runs', 'partition_end_time')),
-        state: tx.raw(ifRunStateWins('state')),
-        source_state: tx.raw(ifRunStateWins('source_state')),
-        state_rank: tx.raw(ifRunStateWins('state_rank')),
-        state_time: tx.raw(ifRunStateWins('state_time')),
-        ended_at: tx.raw(ifRunStateWins('ended_at')),
+        partition_time: this.db.raw(minOf('runs', 'partition_time')),
+        partition_end_time: this.db.raw(maxOf('runs', 'partition_end_time')),
+        state: this.db.raw(ifRunStateWins('state')),
+        source_state: this.db.raw(ifRunStateWins('source_state')),
+        state_rank: this.db.raw(ifRunStateWins('state_rank')),
+        state_time: this.db.raw(ifRunStateWins('state_time')),
+        ended_at: this.db.raw(ifRunStateWins('ended_at')),
         // A run that went on to succeed (a retry) no longer shows the old error.
-        error_message: tx.raw(
+        error_message: this.db.raw(
           `case when ${RUN_STATE_WINS} then (case when excluded.state in ('succeeded', 'running', 'queued', 'skipped') then excluded.error_message else coalesce(excluded.error_message, runs.error_message) end) else coalesce(runs.error_message, excluded.error_message) end`,
         ),
-        attempt: tx.raw(maxOf('runs', 'attempt')),
-        queued_at: tx.raw(minOf('runs', 'queued_at')),
-        started_at: tx.raw(minOf('runs', 'started_at')),
-        first_event_time: tx.raw(minOf('runs', 'first_event_time')),
-        sort_time: tx.raw(
+        attempt: this.db.raw(maxOf('runs', 'attempt')),
+        queued_at: this.db.raw(minOf('runs', 'queued_at')),
+        started_at: this.db.raw(minOf('runs', 'started_at')),
+        first_event_time: this.db.raw(minOf('runs', 'first_event_time')),
+        sort_time: this.db.raw(
           `coalesce(${minOf('runs', 'partition_time')}, ${minOf(
             'runs',
             'first_event_time',
           )})`,
         ),
-        external_url: tx.raw(incomingOr('runs', 'external_url')),
-        updated_at: tx.raw('excluded.updated_at'),
+        external_url: this.db.raw(incomingOr('runs', 'external_url')),
+        updated_at: this.db.raw('excluded.updated_at'),
       },
     });
   }
 
-  private async upsertDatasets(tx: Knex, writes: StoreWrites, now: Date) {
+  private datasetStatements(writes: StoreWrites, now: Date): Statement[] {
     const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
-    await upsertInChunks(tx, 'datasets', writes.datasets, {
+    return upsertStatements(this.db, 'datasets', writes.datasets, {
       conflict: ['id'],
       toRow: d => ({
         id: d.id,
@@ -657,57 +915,68 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        platform: tx.raw(incomingOr('datasets', 'platform')),
-        description: tx.raw(incomingOr('datasets', 'description')),
-        schema: tx.raw(incomingOr('datasets', 'schema')),
-        source_owners: tx.raw(incomingOr('datasets', 'source_owners')),
-        first_seen_at: tx.raw(minOf('datasets', 'first_seen_at')),
-        last_seen_at: tx.raw(maxOf('datasets', 'last_seen_at')),
-        last_written_at: tx.raw(
+        platform: this.db.raw(incomingOr('datasets', 'platform')),
+        description: this.db.raw(incomingOr('datasets', 'description')),
+        schema: this.db.raw(incomingOr('datasets', 'schema')),
+        source_owners: this.db.raw(incomingOr('datasets', 'source_owners')),
+        first_seen_at: this.db.raw(minOf('datasets', 'first_seen_at')),
+        last_seen_at: this.db.raw(maxOf('datasets', 'last_seen_at')),
+        last_written_at: this.db.raw(
           `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
         ),
-        last_written_by_run: tx.raw(
+        last_written_by_run: this.db.raw(
           `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
         ),
-        updated_at: tx.raw('excluded.updated_at'),
+        updated_at: this.db.raw('excluded.updated_at'),
       },
     });
   }
 
-  private async upsertEdges(tx: Knex, writes: StoreWrites, now: Date) {
-    await upsertInChunks(tx, 'lineage_edges', writes.lineageEdges, {
-      conflict: ['pipeline_id', 'dataset_id', 'direction'],
-      toRow: e => ({
-        pipeline_id: e.pipelineId,
-        dataset_id: e.datasetId,
-        direction: e.direction,
-        first_seen_at: e.firstSeenAt ?? e.seenAt,
-        last_seen_at: e.seenAt,
-        created_at: now,
-      }),
-      merge: {
-        first_seen_at: tx.raw(minOf('lineage_edges', 'first_seen_at')),
-        last_seen_at: tx.raw(maxOf('lineage_edges', 'last_seen_at')),
+  private edgeStatements(writes: StoreWrites, now: Date): Statement[] {
+    const lineageEdges = upsertStatements(
+      this.db,
+      'lineage_edges',
+      writes.lineageEdges,
+      {
+        conflict: ['pipeline_id', 'dataset_id', 'direction'],
+        toRow: e => ({
+          pipeline_id: e.pipelineId,
+          dataset_id: e.datasetId,
+          direction: e.direction,
+          first_seen_at: e.firstSeenAt ?? e.seenAt,
+          last_seen_at: e.seenAt,
+          created_at: now,
+        }),
+        merge: {
+          first_seen_at: this.db.raw(minOf('lineage_edges', 'first_seen_at')),
+          last_seen_at: this.db.raw(maxOf('lineage_edges', 'last_seen_at')),
+        },
       },
-    });
-    await upsertInChunks(tx, 'pipeline_edges', writes.pipelineEdges, {
-      conflict: ['upstream_id', 'downstream_id'],
-      toRow: e => ({
-        upstream_id: e.upstreamId,
-        downstream_id: e.downstreamId,
-        first_seen_at: e.firstSeenAt ?? e.seenAt,
-        last_seen_at: e.seenAt,
-        created_at: now,
-      }),
-      merge: {
-        first_seen_at: tx.raw(minOf('pipeline_edges', 'first_seen_at')),
-        last_seen_at: tx.raw(maxOf('pipeline_edges', 'last_seen_at')),
+    );
+    const pipelineEdges = upsertStatements(
+      this.db,
+      'pipeline_edges',
+      writes.pipelineEdges,
+      {
+        conflict: ['upstream_id', 'downstream_id'],
+        toRow: e => ({
+          upstream_id: e.upstreamId,
+          downstream_id: e.downstreamId,
+          first_seen_at: e.firstSeenAt ?? e.seenAt,
+          last_seen_at: e.seenAt,
+          created_at: now,
+        }),
+        merge: {
+          first_seen_at: this.db.raw(minOf('pipeline_edges', 'first_seen_at')),
+          last_seen_at: this.db.raw(maxOf('pipeline_edges', 'last_seen_at')),
+        },
       },
-    });
+    );
+    return [...lineageEdges, ...pipelineEdges];
   }
 
-  private async upsertColumnLineage(tx: Knex, writes: StoreWrites) {
-    await upsertInChunks(tx, 'column_lineage', writes.columnLineage, {
+  private columnLineageStatements(writes: StoreWrites): Statement[] {
+    return upsertStatements(this.db, 'column_lineage', writes.columnLineage, {
       conflict: ['dataset_id', 'field', 'input_dataset_id', 'input_field'],
       toRow: c => ({
         dataset_id: c.datasetId,
@@ -720,16 +989,16 @@ export class DatabasePipelinesStore implements PipelinesStore {
         last_seen_at: c.seenAt,
       }),
       merge: {
-        transformations: tx.raw(
+        transformations: this.db.raw(
           incomingOr('column_lineage', 'transformations'),
         ),
-        last_seen_at: tx.raw(maxOf('column_lineage', 'last_seen_at')),
+        last_seen_at: this.db.raw(maxOf('column_lineage', 'last_seen_at')),
       },
     });
   }
 
-  private async upsertQualityResults(tx: Knex, writes: StoreWrites) {
-    await upsertInChunks(tx, 'quality_results', writes.qualityResults, {
+  private qualityResultStatements(writes: StoreWrites): Statement[] {
+    return upsertStatements(this.db, 'quality_results', writes.qualityResults, {
       conflict: ['run_id', 'dataset_id', 'assertion', 'column_name'],
       toRow: q => ({
         run_id: q.runId,
@@ -741,22 +1010,24 @@ export class DatabasePipelinesStore implements PipelinesStore {
         observed_at: q.observedAt,
       }),
       merge: {
-        success: tx.raw(
+        success: this.db.raw(
           'case when excluded.observed_at >= quality_results.observed_at then excluded.success else quality_results.success end',
         ),
-        observed_at: tx.raw(maxOf('quality_results', 'observed_at')),
-        partition_time: tx.raw(incomingOr('quality_results', 'partition_time')),
+        observed_at: this.db.raw(maxOf('quality_results', 'observed_at')),
+        partition_time: this.db.raw(
+          incomingOr('quality_results', 'partition_time'),
+        ),
       },
     });
   }
 
   /** Same rule as mergeQualityMetrics in mergeWrites.ts. */
-  private async upsertQualityMetrics(tx: Knex, writes: StoreWrites) {
+  private qualityMetricsStatements(writes: StoreWrites): Statement[] {
     const ifNewer = (column: string) =>
-      tx.raw(
+      this.db.raw(
         `case when excluded.observed_at >= quality_metrics.observed_at then excluded.${column} else quality_metrics.${column} end`,
       );
-    await upsertInChunks(tx, 'quality_metrics', writes.qualityMetrics, {
+    return upsertStatements(this.db, 'quality_metrics', writes.qualityMetrics, {
       conflict: ['run_id', 'dataset_id'],
       toRow: m => ({
         run_id: m.runId,
@@ -769,10 +1040,10 @@ export class DatabasePipelinesStore implements PipelinesStore {
         column_metrics: m.columns ? JSON.stringify(m.columns) : null,
       }),
       merge: {
-        partition_time: tx.raw(
+        partition_time: this.db.raw(
           `case when excluded.observed_at >= quality_metrics.observed_at then coalesce(excluded.partition_time, quality_metrics.partition_time) else coalesce(quality_metrics.partition_time, excluded.partition_time) end`,
         ),
-        observed_at: tx.raw(maxOf('quality_metrics', 'observed_at')),
+        observed_at: this.db.raw(maxOf('quality_metrics', 'observed_at')),
         row_count: ifNewer('row_count'),
         bytes: ifNewer('bytes'),
         file_count: ifNewer('file_count'),
@@ -782,16 +1053,18 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   /** Denormalizes each touched pipeline's latest run for fast lists. */
-  private async refreshLatestRuns(tx: Knex, pipelineIds: string[], now: Date) {
-    for (const chunk of chunks(pipelineIds, IN_LIST_SIZE)) {
-      // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
-      await tx.raw(
-        `update pipelines set (latest_run_state, latest_run_at) = (select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1), updated_at = ? where id in (${chunk
+  private latestRunStatements(pipelineIds: string[], now: Date): Statement[] {
+    // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
+    return chunks(pipelineIds, IN_LIST_SIZE).map(chunk =>
+      this.db.raw(
+        `update pipelines set (latest_run_state, latest_run_at) = (${LATEST_RUN}), updated_at = ? where id in (${chunk
           .map(() => '?')
-          .join(', ')})`,
+          .join(
+            ', ',
+          )}) and not exists (select 1 from (${LATEST_RUN}) latest where latest.state = pipelines.latest_run_state and latest.sort_time = pipelines.latest_run_at)`,
         [now, ...chunk],
-      );
-    }
+      ),
+    );
   }
 
   async getPipeline(id: string): Promise<Pipeline | undefined> {

@@ -133,13 +133,48 @@ export interface OwnerChanges {
   datasets: Array<{ id: string; owner: string | null }>;
 }
 
+export interface ApplyWritesOptions {
+  /**
+   * Rows the store already holds with the same content, whose only change is
+   * when they were seen or written, are held in memory, coalesced, and
+   * written by `flushDeferredTouches`. The commit records since when they are
+   * pending, so that raw events can replay them if this replica dies first.
+   */
+  deferTouches?: boolean;
+}
+
+/** A replica's deferred touches not yet flushed, since the given receipt. */
+export interface TouchCheckpoint {
+  replicaId: string;
+  pendingSince: Date;
+}
+
+export interface StoredRawEvent {
+  id: string;
+  receivedAt: Date;
+  /** The event's canonical JSON. */
+  payload: string;
+}
+
 /** The plugin's persistent state. One implementation per storage technology. */
 export interface PipelinesStore {
   /**
    * Applies the writes of any number of events or polls in one transaction:
    * all of them are committed when it resolves, none when it rejects.
    */
-  applyWrites(writes: StoreWrites): Promise<void>;
+  applyWrites(writes: StoreWrites, options?: ApplyWritesOptions): Promise<void>;
+  /** Writes the deferred touches and clears their checkpoint; answers how many rows. */
+  flushDeferredTouches(): Promise<number>;
+  /** Other replicas' checkpoints pending since before the given time. */
+  listStaleTouchCheckpoints(pendingBefore: Date): Promise<TouchCheckpoint[]>;
+  /** Removes a checkpoint unless its replica has moved it meanwhile. */
+  clearTouchCheckpoint(checkpoint: TouchCheckpoint): Promise<boolean>;
+  /** Raw events in receipt order, from `since` or after the given one. */
+  listRawEventsReceivedSince(options: {
+    since: Date;
+    after?: { receivedAt: Date; id: string };
+    limit: number;
+  }): Promise<StoredRawEvent[]>;
   /** Inserts new pipelines and updates known ones, in one transaction. */
   upsertPipelines(pipelines: PipelineUpsert[]): Promise<void>;
   getPipeline(id: string): Promise<Pipeline | undefined>;

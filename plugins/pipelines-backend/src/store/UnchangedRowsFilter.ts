@@ -32,32 +32,42 @@ export class UnchangedRowsFilter {
 
   /**
    * The rows that must be written, and a callback to record them once their
-   * transaction has committed.
+   * transaction has committed. With `splitTouches`, rows this process has
+   * committed with the same content, whose seen or written times moved, come
+   * back as `touches` instead of `rows`.
    */
   filter<T>(
     table: string,
     rows: T[],
     factsOf: (row: T) => RowFacts,
-  ): { rows: T[]; committed: () => void } {
+    splitTouches = false,
+  ): { rows: T[]; touches: T[]; committed: () => void } {
     const toWrite: T[] = [];
+    const touches: T[] = [];
     const facts: RowFacts[] = [];
     for (const row of rows) {
       const f = factsOf(row);
       const known = this.known.get(`${table}\u0000${f.key}`);
+      const sameContent = known !== undefined && known.content === f.content;
       const unchanged =
-        known !== undefined &&
-        known.content === f.content &&
+        sameContent &&
         f.firstSeen >= known.firstSeen &&
         f.lastSeen <= known.lastSeen + this.toleranceMs &&
         (f.written === undefined ||
           (known.written !== undefined && f.written <= known.written));
-      if (!unchanged) {
+      if (unchanged) {
+        continue;
+      }
+      if (sameContent && splitTouches) {
+        touches.push(row);
+      } else {
         toWrite.push(row);
         facts.push(f);
       }
     }
     return {
       rows: toWrite,
+      touches,
       committed: () => {
         if (this.known.size + facts.length > this.maxEntries) {
           this.known = new Map();

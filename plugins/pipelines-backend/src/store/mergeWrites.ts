@@ -167,8 +167,20 @@ function dedupe<T>(
 
 const SEP = '\u0000';
 
+/** Primary keys of the rows that events repeat, as one string each. */
+export const rowKeys = {
+  pipeline: (p: PipelineUpsert) => p.id,
+  dataset: (d: DatasetUpsert) => d.id,
+  lineageEdge: (e: LineageEdgeUpsert) =>
+    [e.pipelineId, e.datasetId, e.direction].join(SEP),
+  pipelineEdge: (e: PipelineEdgeUpsert) =>
+    [e.upstreamId, e.downstreamId].join(SEP),
+  columnLineage: (c: ColumnLineageUpsert) =>
+    [c.datasetId, c.field, c.inputDatasetId, c.inputField].join(SEP),
+};
+
 /** Edges carry nothing but when they were seen: the earliest and latest win. */
-function mergeSeenTimes<T extends { seenAt: Date; firstSeenAt?: Date }>(
+export function mergeSeenTimes<T extends { seenAt: Date; firstSeenAt?: Date }>(
   a: T,
   b: T,
 ): T {
@@ -176,6 +188,17 @@ function mergeSeenTimes<T extends { seenAt: Date; firstSeenAt?: Date }>(
     ...a,
     seenAt: maxTime(a.seenAt, b.seenAt)!,
     firstSeenAt: minTime(a.firstSeenAt ?? a.seenAt, b.firstSeenAt ?? b.seenAt),
+  };
+}
+
+export function mergeColumnLineage(
+  a: ColumnLineageUpsert,
+  b: ColumnLineageUpsert,
+): ColumnLineageUpsert {
+  return {
+    ...a,
+    transformations: b.transformations ?? a.transformations,
+    seenAt: maxTime(a.seenAt, b.seenAt)!,
   };
 }
 
@@ -200,9 +223,9 @@ export function mergeStoreWrites(writes: StoreWrites): StoreWrites {
       e => e.id,
       current => current,
     ),
-    pipelines: dedupe(writes.pipelines, p => p.id, mergePipeline),
+    pipelines: dedupe(writes.pipelines, rowKeys.pipeline, mergePipeline),
     runs: dedupe(writes.runs, r => r.id, mergeRun),
-    datasets: dedupe(writes.datasets, d => d.id, mergeDataset),
+    datasets: dedupe(writes.datasets, rowKeys.dataset, mergeDataset),
     datasetAliases: dedupe(
       writes.datasetAliases,
       a => a.aliasId,
@@ -210,22 +233,18 @@ export function mergeStoreWrites(writes: StoreWrites): StoreWrites {
     ),
     lineageEdges: dedupe<LineageEdgeUpsert>(
       writes.lineageEdges,
-      e => [e.pipelineId, e.datasetId, e.direction].join(SEP),
+      rowKeys.lineageEdge,
       mergeSeenTimes,
     ),
     pipelineEdges: dedupe<PipelineEdgeUpsert>(
       writes.pipelineEdges,
-      e => [e.upstreamId, e.downstreamId].join(SEP),
+      rowKeys.pipelineEdge,
       mergeSeenTimes,
     ),
     columnLineage: dedupe<ColumnLineageUpsert>(
       writes.columnLineage,
-      c => [c.datasetId, c.field, c.inputDatasetId, c.inputField].join(SEP),
-      (a, b) => ({
-        ...a,
-        transformations: b.transformations ?? a.transformations,
-        seenAt: maxTime(a.seenAt, b.seenAt)!,
-      }),
+      rowKeys.columnLineage,
+      mergeColumnLineage,
     ),
     qualityResults: dedupe<QualityResultUpsert>(
       writes.qualityResults,
