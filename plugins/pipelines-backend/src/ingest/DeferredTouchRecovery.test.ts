@@ -136,6 +136,30 @@ describe.each(ids)('deferred touches on %s', databaseId => {
     expect(await second.countRawEvents()).toBe(2);
   });
 
+  it('skips a raw event it cannot read and replays the rest', async () => {
+    const { knex, first, second } = await createStores();
+    await applyDeferring(first, started, completed);
+    await knex('events').insert({
+      id: 'f'.repeat(64),
+      event_time: receivedAt,
+      received_at: receivedAt,
+      payload: '{not json',
+    });
+    const logger = mockServices.logger.mock();
+    const recovery = new DeferredTouchRecovery(second, logger, 60_000);
+
+    expect(await recovery.run(new Date(receivedAt.getTime() + 120_000))).toBe(
+      3,
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(`Cannot replay raw event ${'f'.repeat(64)}`),
+    );
+    expect(await second.getDataset('warehouse/mart.orders')).toMatchObject({
+      lastWrittenAt: '2026-11-02T04:00:00.000Z',
+    });
+    expect(await knex('ingest_checkpoints').select()).toEqual([]);
+  });
+
   it('leaves a checkpoint that its replica moved meanwhile', async () => {
     const { knex, first, second } = await createStores();
     await applyDeferring(first, started, completed);

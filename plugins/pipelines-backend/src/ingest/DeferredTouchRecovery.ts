@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PipelinesStore } from '../store/PipelinesStore';
-import { concatStoreWrites } from '../store/StoreWrites';
+import { PipelinesStore, StoredRawEvent } from '../store/PipelinesStore';
+import { concatStoreWrites, StoreWrites } from '../store/StoreWrites';
 import { mapOpenLineageEvent } from './mapOpenLineageEvent';
 import { OpenLineageEvent } from './openLineageTypes';
 
@@ -20,6 +20,21 @@ export class DeferredTouchRecovery {
     private readonly staleAfterMs = DEFAULT_STALE_AFTER_MS,
   ) {}
 
+  /** A payload that cannot be read again is skipped, not retried forever. */
+  private writesOf(raw: StoredRawEvent): StoreWrites[] {
+    try {
+      return [
+        mapOpenLineageEvent(
+          JSON.parse(raw.payload) as OpenLineageEvent,
+          raw.receivedAt,
+        ),
+      ];
+    } catch (error) {
+      this.logger.warn(`Cannot replay raw event ${raw.id}: ${error}`);
+      return [];
+    }
+  }
+
   /** Answers the number of raw events replayed. */
   async run(now = new Date()): Promise<number> {
     const stale = await this.store.listStaleTouchCheckpoints(
@@ -38,14 +53,7 @@ export class DeferredTouchRecovery {
           break;
         }
         await this.store.applyWrites(
-          concatStoreWrites(
-            page.map(raw =>
-              mapOpenLineageEvent(
-                JSON.parse(raw.payload) as OpenLineageEvent,
-                raw.receivedAt,
-              ),
-            ),
-          ),
+          concatStoreWrites(page.flatMap(raw => this.writesOf(raw))),
         );
         replayed += page.length;
         const last = page[page.length - 1];
