@@ -32,6 +32,32 @@ function pipeline(
   };
 }
 
+/** `publish` writes warehouse/mart.users, also known as bigquery/acme.users. */
+function publishedWithAlias() {
+  return runEvent({
+    eventType: 'COMPLETE',
+    eventTime: '2026-11-02T01:00:00Z',
+    job: 'publish',
+    extra: {
+      outputs: [
+        {
+          namespace: 'warehouse',
+          name: 'mart.users',
+          facets: {
+            symlinks: {
+              _producer: 'https://example.com',
+              _schemaURL: 'https://example.com/schema',
+              identifiers: [
+                { namespace: 'bigquery', name: 'acme.users', type: 'TABLE' },
+              ],
+            },
+          },
+        },
+      ],
+    },
+  });
+}
+
 describe.each(ids)('DatabasePipelinesStore on %s', databaseId => {
   async function createStore() {
     const knex = await databases.init(databaseId);
@@ -635,36 +661,7 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
 
   it('stores quality metrics of an alias under its dataset', async () => {
     const { store } = await createStore();
-    await store.applyWrites(
-      writesOf(
-        runEvent({
-          eventType: 'COMPLETE',
-          eventTime: '2026-11-02T01:00:00Z',
-          job: 'publish',
-          extra: {
-            outputs: [
-              {
-                namespace: 'warehouse',
-                name: 'mart.users',
-                facets: {
-                  symlinks: {
-                    _producer: 'https://example.com',
-                    _schemaURL: 'https://example.com/schema',
-                    identifiers: [
-                      {
-                        namespace: 'bigquery',
-                        name: 'acme.users',
-                        type: 'TABLE',
-                      },
-                    ],
-                  },
-                },
-              },
-            ],
-          },
-        }),
-      ),
-    );
+    await store.applyWrites(writesOf(publishedWithAlias()));
     await store.applyWrites(
       writesOf(
         runEvent({
@@ -709,29 +706,7 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
 
   it('answers the quality results of an alias from its dataset', async () => {
     const { store } = await createStore();
-    const symlinked = runEvent({
-      eventType: 'COMPLETE',
-      eventTime: '2026-11-02T01:00:00Z',
-      job: 'publish',
-      extra: {
-        outputs: [
-          {
-            namespace: 'warehouse',
-            name: 'mart.users',
-            facets: {
-              symlinks: {
-                _producer: 'https://example.com',
-                _schemaURL: 'https://example.com/schema',
-                identifiers: [
-                  { namespace: 'bigquery', name: 'acme.users', type: 'TABLE' },
-                ],
-              },
-            },
-          },
-        ],
-      },
-    });
-    await store.applyWrites(writesOf(symlinked));
+    await store.applyWrites(writesOf(publishedWithAlias()));
     await store.applyWrites(
       writesOf(
         runEvent({

@@ -42,6 +42,25 @@ class Coalesced<T> {
   }
 }
 
+/** The touch tables, in the order every transaction writes them. */
+const TOUCH_TABLES = [
+  'pipelines',
+  'datasets',
+  'lineageEdges',
+  'pipelineEdges',
+  'columnLineage',
+] as const;
+
+function emptyTouchWrites(): TouchWrites {
+  return {
+    pipelines: [],
+    datasets: [],
+    lineageEdges: [],
+    pipelineEdges: [],
+    columnLineage: [],
+  };
+}
+
 /**
  * Rows the store already holds with the same content, whose only change is
  * when they were last (or first) seen or written: coalesced here, one row per
@@ -50,26 +69,24 @@ class Coalesced<T> {
  * instead of once per event.
  */
 export class DeferredTouches {
-  private pipelines = new Coalesced<PipelineUpsert>(
-    rowKeys.pipeline,
-    mergePipeline,
-  );
-  private datasets = new Coalesced<DatasetUpsert>(
-    rowKeys.dataset,
-    mergeDataset,
-  );
-  private lineageEdges = new Coalesced<LineageEdgeUpsert>(
-    rowKeys.lineageEdge,
-    mergeSeenTimes,
-  );
-  private pipelineEdges = new Coalesced<PipelineEdgeUpsert>(
-    rowKeys.pipelineEdge,
-    mergeSeenTimes,
-  );
-  private columnLineage = new Coalesced<ColumnLineageUpsert>(
-    rowKeys.columnLineage,
-    mergeColumnLineage,
-  );
+  private readonly tables: {
+    [K in keyof TouchWrites]: Coalesced<TouchWrites[K][number]>;
+  } = {
+    pipelines: new Coalesced<PipelineUpsert>(rowKeys.pipeline, mergePipeline),
+    datasets: new Coalesced<DatasetUpsert>(rowKeys.dataset, mergeDataset),
+    lineageEdges: new Coalesced<LineageEdgeUpsert>(
+      rowKeys.lineageEdge,
+      mergeSeenTimes,
+    ),
+    pipelineEdges: new Coalesced<PipelineEdgeUpsert>(
+      rowKeys.pipelineEdge,
+      mergeSeenTimes,
+    ),
+    columnLineage: new Coalesced<ColumnLineageUpsert>(
+      rowKeys.columnLineage,
+      mergeColumnLineage,
+    ),
+  };
   /** When the oldest raw event whose touches are held here was received. */
   private since?: Date;
 
@@ -78,21 +95,16 @@ export class DeferredTouches {
   }
 
   get size(): number {
-    return (
-      this.pipelines.rows.size +
-      this.datasets.rows.size +
-      this.lineageEdges.rows.size +
-      this.pipelineEdges.rows.size +
-      this.columnLineage.rows.size
+    return TOUCH_TABLES.reduce(
+      (sum, table) => sum + this.tables[table].rows.size,
+      0,
     );
   }
 
   add(touches: TouchWrites, receivedSince: Date) {
-    this.pipelines.add(touches.pipelines);
-    this.datasets.add(touches.datasets);
-    this.lineageEdges.add(touches.lineageEdges);
-    this.pipelineEdges.add(touches.pipelineEdges);
-    this.columnLineage.add(touches.columnLineage);
+    for (const table of TOUCH_TABLES) {
+      (this.tables[table] as Coalesced<unknown>).add(touches[table]);
+    }
     if (!this.since || receivedSince < this.since) {
       this.since = receivedSince;
     }
@@ -108,25 +120,17 @@ export class DeferredTouches {
     if (!since || count === 0) {
       return undefined;
     }
-    const writes = mergeStoreWrites({
-      ...emptyStoreWrites(),
-      pipelines: [...this.pipelines.rows.values()],
-      datasets: [...this.datasets.rows.values()],
-      lineageEdges: [...this.lineageEdges.rows.values()],
-      pipelineEdges: [...this.pipelineEdges.rows.values()],
-      columnLineage: [...this.columnLineage.rows.values()],
-    });
-    for (const coalesced of [
-      this.pipelines,
-      this.datasets,
-      this.lineageEdges,
-      this.pipelineEdges,
-      this.columnLineage,
-    ]) {
-      coalesced.rows.clear();
+    const held = emptyTouchWrites();
+    for (const table of TOUCH_TABLES) {
+      (held[table] as unknown[]) = [...this.tables[table].rows.values()];
+      this.tables[table].rows.clear();
     }
     this.since = undefined;
-    return { writes, since, count };
+    return {
+      writes: mergeStoreWrites({ ...emptyStoreWrites(), ...held }),
+      since,
+      count,
+    };
   }
 }
 
@@ -136,23 +140,10 @@ export function splitTouchWrites(
   size: number,
 ): TouchWrites[] {
   const parts: TouchWrites[] = [];
-  const empty = (): TouchWrites => ({
-    pipelines: [],
-    datasets: [],
-    lineageEdges: [],
-    pipelineEdges: [],
-    columnLineage: [],
-  });
-  for (const table of [
-    'pipelines',
-    'datasets',
-    'lineageEdges',
-    'pipelineEdges',
-    'columnLineage',
-  ] as const) {
+  for (const table of TOUCH_TABLES) {
     const rows = writes[table] as unknown[];
     for (let i = 0; i < rows.length; i += size) {
-      const part = empty();
+      const part = emptyTouchWrites();
       (part[table] as unknown[]) = rows.slice(i, i + size);
       parts.push(part);
     }
