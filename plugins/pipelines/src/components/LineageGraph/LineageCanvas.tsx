@@ -27,10 +27,11 @@ import {
 
 /**
  * Nodes drawn at once, then per frame. Drawing a node costs React Flow and
- * the browser a fraction of a millisecond; a frame of this many stays well
- * under the 50 ms that make a page feel stuck, even on a slow machine.
+ * the browser a fraction of a millisecond in script, style, layout and paint;
+ * a frame of this many stays well under the 50 ms that make a page feel
+ * stuck, even on a slow or busy machine (20 a frame came close there).
  */
-export const DRAW_BATCH = 20;
+export const DRAW_BATCH = 10;
 
 const NOTHING: ReadonlySet<string> = new Set();
 const NO_FLOW_EDGES: Edge[] = [];

@@ -54,6 +54,40 @@ export const LineageActionsContext = createContext<{
 /** The colour of a latest run state, from the theme's palette. */
 export const stateColour = runStateThemeColour;
 
+// Material icons' paths: AccountTreeOutlined, StorageOutlined, OpenInNew.
+const PIPELINE_ICON =
+  'M22 11V3h-7v3H9V3H2v8h7V8h2v10h4v3h7v-8h-7v3h-2V8h2v3zM7 9H4V5h3zm10 6h3v4h-3zm0-10h3v4h-3z';
+const DATASET_ICON =
+  'M2 20h20v-4H2zm2-3h2v2H4zM2 4v4h20V4zm4 3H4V5h2zm-4 7h20v-4H2zm2-3h2v2H4z';
+const OPEN_ICON =
+  'M19 19H5V5h7V3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.1 0 2-.9 2-2v-7h-2zM14 3v2h3.59l-9.83 9.83 1.41 1.41L19 6.41V10h2V3z';
+/** Icons are drawn this big in the 24-unit box of Material's paths... */
+const ICON_PX = 20;
+/** ...and made twice as large, sharp on a high-density screen. */
+const ICON_IMAGE_PX = 48;
+
+/**
+ * An icon in one colour as a CSS image, for an element's background: a
+ * bitmap where the browser can draw one (a bitmap costs less to paint, node
+ * after node, than an SVG image), else an SVG.
+ */
+function iconImage(path: string, colour: string): string {
+  if (typeof document !== 'undefined' && typeof Path2D !== 'undefined') {
+    const canvas = document.createElement('canvas');
+    canvas.width = ICON_IMAGE_PX;
+    canvas.height = ICON_IMAGE_PX;
+    const context = canvas.getContext('2d');
+    if (context) {
+      context.scale(ICON_IMAGE_PX / 24, ICON_IMAGE_PX / 24);
+      context.fillStyle = colour;
+      context.fill(new Path2D(path));
+      return `url("${canvas.toDataURL('image/png')}")`;
+    }
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="${colour}" d="${path}"/></svg>`;
+  return `url("data:image/svg+xml,${encodeURIComponent(svg)}")`;
+}
+
 /**
  * The styles of every node, for the element around the drawing (an `sx`):
  * pipelines are boxes with a stripe in their state's colour, datasets pills,
@@ -61,15 +95,16 @@ export const stateColour = runStateThemeColour;
  */
 export function lineageNodeStyles(theme: Theme) {
   const states = Object.fromEntries(
-    [...RUN_STATES, 'none'].map(state => [
-      `& .tl-state-${state}`,
-      {
-        '--tl-state': stateColour(
-          theme,
-          state === 'none' ? undefined : (state as RunState),
-        ),
-      },
-    ]),
+    [...RUN_STATES, 'none'].map(state => {
+      const colour = stateColour(
+        theme,
+        state === 'none' ? undefined : (state as RunState),
+      );
+      return [
+        `& .tl-state-${state}`,
+        { '--tl-state': colour, '--tl-icon': iconImage(PIPELINE_ICON, colour) },
+      ];
+    }),
   );
   return {
     '& .tl-node': {
@@ -90,7 +125,20 @@ export function lineageNodeStyles(theme: Theme) {
       transition: 'opacity 150ms',
     },
     '& .tl-pipeline': { borderLeft: '6px solid var(--tl-state)' },
-    '& .tl-dataset': { borderRadius: 999 },
+    '& .tl-dataset': {
+      borderRadius: 999,
+      '--tl-icon': iconImage(DATASET_ICON, theme.palette.info.main),
+    },
+    // The icon is the node's background, not an element of its own: a node
+    // of a few elements is styled, laid out and painted in less time than
+    // with two SVGs more (see `EntityNode`).
+    '& .tl-pipeline, & .tl-dataset': {
+      paddingLeft: `calc(${theme.spacing(2.5)} + ${ICON_PX}px)`,
+      backgroundImage: 'var(--tl-icon)',
+      backgroundRepeat: 'no-repeat',
+      backgroundPosition: `${theme.spacing(1.5)} center`,
+      backgroundSize: `${ICON_PX}px ${ICON_PX}px`,
+    },
     '& .tl-root': { boxShadow: `0 0 0 3px ${theme.palette.primary.main}` },
     '& .tl-dimmed': { opacity: 0.3 },
     '& .tl-marked': { outline: `3px solid ${theme.palette.secondary.main}` },
@@ -101,14 +149,6 @@ export function lineageNodeStyles(theme: Theme) {
       background: theme.palette.action.hover,
       boxShadow: 'none',
     },
-    '& .tl-icon': {
-      flexShrink: 0,
-      width: 20,
-      height: 20,
-      fill: 'currentColor',
-    },
-    '& .tl-pipeline .tl-icon': { color: 'var(--tl-state)' },
-    '& .tl-dataset .tl-icon': { color: theme.palette.info.main },
     '& .tl-text': { minWidth: 0, flex: 1 },
     '& .tl-name': {
       ...theme.typography.body2,
@@ -132,73 +172,38 @@ export function lineageNodeStyles(theme: Theme) {
     },
     '& .tl-open': {
       flexShrink: 0,
-      display: 'inline-flex',
-      padding: 5,
+      // The icon and 5 px around it. (A `padding: 5` here was theme
+      // spacing: 40 px, which left the name little room.)
+      width: 28,
+      height: 28,
+      padding: 0,
       border: 0,
       borderRadius: '50%',
-      background: 'transparent',
-      color: theme.palette.action.active,
-      fontSize: theme.typography.pxToRem(18),
+      backgroundColor: 'transparent',
+      backgroundImage: iconImage(OPEN_ICON, theme.palette.action.active),
+      backgroundRepeat: 'no-repeat',
+      backgroundPosition: 'center',
+      backgroundSize: '18px 18px',
       cursor: 'pointer',
-      '&:hover': { background: theme.palette.action.hover },
+      '&:hover': { backgroundColor: theme.palette.action.hover },
       '&:focus-visible': {
         outline: `2px solid ${theme.palette.primary.main}`,
       },
     },
-    '& .tl-open svg': { width: '1em', height: '1em', fill: 'currentColor' },
-    // Edges attach at fixed points (see `handles` on the nodes): the handles
-    // are only there for React Flow to find, never seen or used. Hidden, not
-    // transparent: a transparent element is one more layer to composite.
-    '& .tl-handle': { visibility: 'hidden', pointerEvents: 'none' },
     ...states,
   };
-}
-
-// Material icons' paths: AccountTreeOutlined, StorageOutlined, OpenInNew.
-const PIPELINE_ICON =
-  'M22 11V3h-7v3H9V3H2v8h7V8h2v10h4v3h7v-8h-7v3h-2V8h2v3zM7 9H4V5h3zm10 6h3v4h-3zm0-10h3v4h-3z';
-const DATASET_ICON =
-  'M2 20h20v-4H2zm2-3h2v2H4zM2 4v4h20V4zm4 3H4V5h2zm-4 7h20v-4H2zm2-3h2v2H4z';
-const OPEN_ICON =
-  'M19 19H5V5h7V3H5c-1.11 0-2 .9-2 2v14c0 1.1.89 2 2 2h14c1.1 0 2-.9 2-2v-7h-2zM14 3v2h3.59l-9.83 9.83 1.41 1.41L19 6.41V10h2V3z';
-
-function Icon(props: { path: string; className?: string }) {
-  return (
-    <svg
-      className={props.className}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d={props.path} />
-    </svg>
-  );
-}
-
-/**
- * Where edges attach, as React Flow's handles are marked up (it reads their
- * bounds when it measures a node), without the handle components' state.
- */
-function Handles() {
-  return (
-    <>
-      <div
-        className="react-flow__handle react-flow__handle-left target tl-handle"
-        data-handlepos="left"
-      />
-      <div
-        className="react-flow__handle react-flow__handle-right source tl-handle"
-        data-handlepos="right"
-      />
-    </>
-  );
 }
 
 function classes(...names: Array<string | false>): string {
   return names.filter(Boolean).join(' ');
 }
 
-/** A pipeline (a box with a stripe in its state's colour) or a dataset (a pill). */
+/**
+ * A pipeline (a box with a stripe in its state's colour) or a dataset (a
+ * pill). Five elements: the icons are backgrounds, and there are no handle
+ * elements, since React Flow draws no edges here (see `EdgeLayer`) and takes
+ * where they would attach from the nodes' `handles`.
+ */
 function EntityNode(props: NodeProps<EntityFlowNode>) {
   const { node, root, busy, marked, dimmed } = props.data;
   const { openEntity } = useContext(LineageActionsContext);
@@ -223,11 +228,6 @@ function EntityNode(props: NodeProps<EntityFlowNode>) {
         dimmed && 'tl-dimmed',
       )}
     >
-      <Handles />
-      <Icon
-        className="tl-icon"
-        path={pipeline ? PIPELINE_ICON : DATASET_ICON}
-      />
       <div className="tl-text">
         <div className="tl-name" title={node.name}>
           {node.name}
@@ -251,9 +251,7 @@ function EntityNode(props: NodeProps<EntityFlowNode>) {
         aria-label={`Open ${node.name} in the catalog`}
         title="Open in the catalog"
         onClick={onOpen}
-      >
-        <Icon path={OPEN_ICON} />
-      </button>
+      />
     </div>
   );
 }
@@ -263,7 +261,6 @@ function MoreNodeBox(props: NodeProps<MoreFlowNode>) {
   const { more, busy, dimmed } = props.data;
   return (
     <div className={classes('tl-node', 'tl-more', dimmed && 'tl-dimmed')}>
-      <Handles />
       <div>
         <div className="tl-name">+{more.count} more</div>
         <span className="tl-caption">{more.direction}</span>
