@@ -1,12 +1,12 @@
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@mui/material/Box';
-import ButtonBase from '@mui/material/ButtonBase';
 import Skeleton from '@mui/material/Skeleton';
+import { Theme } from '@mui/material/styles';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { RunState } from '@tributary/plugin-pipelines-common';
-import { useMemo, useState } from 'react';
+import { RUN_STATES, RunState } from '@tributary/plugin-pipelines-common';
+import { useId, useMemo, useState } from 'react';
 import { useDeferredAsyncRetry } from '../shared/useDeferredAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { RUN_STATE_PALETTE } from '../shared/RunStateChip';
@@ -35,36 +35,11 @@ function stateColor(state: RunState): string {
   return key === 'grey' ? 'grey.500' : `${key}.main`;
 }
 
-/** Text that reads on a cell of the state's colour, in either theme. */
-function stateTextColor(state: RunState): string {
-  const key = RUN_STATE_PALETTE[state];
-  return key === 'grey' ? 'common.black' : `${key}.contrastText`;
-}
-
 function cellLabel(cell: PartitionCell): string {
   const label = `${formatPartition(cell.partition)}: ${cell.run.state}`;
   return cell.run.backfillId
     ? `${label}, started by backfill ${cell.run.backfillId}`
     : label;
-}
-
-/** The "B" on a cell whose run a backfill started. */
-function BackfillMark(props: { state: RunState }) {
-  return (
-    <Box
-      component="span"
-      aria-hidden
-      data-testid="backfill-mark"
-      sx={{
-        fontSize: 11,
-        fontWeight: 700,
-        lineHeight: 1,
-        color: stateTextColor(props.state),
-      }}
-    >
-      B
-    </Box>
-  );
 }
 
 function CellTooltip(props: { cell: PartitionCell }) {
@@ -119,6 +94,55 @@ function Legend(props: { states: RunState[]; backfill: boolean }) {
   );
 }
 
+/**
+ * The cells' styles, once for the grid (an `sx`): a week of hourly
+ * partitions is 168 cells, so a cell is a plain button with class names, not
+ * a styled component (and a tooltip) of its own.
+ */
+function cellStyles(theme: Theme) {
+  const states = Object.fromEntries(
+    RUN_STATES.map(state => {
+      const key = RUN_STATE_PALETTE[state];
+      return [
+        `& .rh-${state}`,
+        key === 'grey'
+          ? {
+              backgroundColor: theme.palette.grey[500],
+              color: theme.palette.common.black,
+            }
+          : {
+              backgroundColor: theme.palette[key].main,
+              color: theme.palette[key].contrastText,
+            },
+      ];
+    }),
+  );
+  return {
+    '& .rh-cell': {
+      width: `${CELL}px`,
+      height: `${CELL}px`,
+      display: 'inline-flex',
+      alignItems: 'center',
+      justifyContent: 'center',
+      padding: 0,
+      border: 0,
+      borderRadius: `${theme.shape.borderRadius / 2}px`,
+      cursor: 'pointer',
+      fontFamily: theme.typography.fontFamily,
+      fontSize: '11px',
+      fontWeight: 700,
+      lineHeight: 1,
+      '&:hover': { opacity: 0.8 },
+      '&:focus': { outline: 'none' },
+      '&:focus-visible': {
+        outline: `2px solid ${theme.palette.text.primary}`,
+        outlineOffset: '1px',
+      },
+    },
+    ...states,
+  };
+}
+
 /** The latest partitions as coloured cells; a cell opens its run. */
 export function RunHistoryGrid(props: {
   pipelineId: string;
@@ -127,6 +151,11 @@ export function RunHistoryGrid(props: {
 }) {
   const pipelinesApi = useApi(pipelinesApiRef);
   const [selected, setSelected] = useState<PartitionCell>();
+  const [pointed, setPointed] = useState<{
+    cell: PartitionCell;
+    element: HTMLElement;
+  }>();
+  const tooltipId = useId();
   const { value, loading, error, retry } = useDeferredAsyncRetry(
     () => pipelinesApi.listRuns(props.pipelineId, { limit: RUNS_FETCHED }),
     [pipelinesApi, props.pipelineId, props.refreshKey],
@@ -176,36 +205,48 @@ export function RunHistoryGrid(props: {
             display="grid"
             gridTemplateColumns={`repeat(${columns}, ${CELL}px)`}
             gap={`${GAP}px`}
+            sx={cellStyles}
+            onMouseLeave={() => setPointed(undefined)}
           >
             {cells.map(cell => (
-              <Tooltip
+              <button
                 key={cell.partition}
-                title={<CellTooltip cell={cell} />}
-                describeChild
+                type="button"
+                className={`rh-cell rh-${cell.run.state}`}
+                aria-label={cellLabel(cell)}
+                aria-describedby={
+                  pointed?.cell === cell ? tooltipId : undefined
+                }
+                onClick={() => setSelected(cell)}
+                onMouseEnter={event =>
+                  setPointed({ cell, element: event.currentTarget })
+                }
+                onFocus={event =>
+                  setPointed({ cell, element: event.currentTarget })
+                }
+                onBlur={() => setPointed(undefined)}
               >
-                <ButtonBase
-                  aria-label={cellLabel(cell)}
-                  onClick={() => setSelected(cell)}
-                  sx={{
-                    width: CELL,
-                    height: CELL,
-                    borderRadius: 0.5,
-                    bgcolor: stateColor(cell.run.state),
-                    '&:hover': { opacity: 0.8 },
-                    '&.Mui-focusVisible': {
-                      outline: theme =>
-                        `2px solid ${theme.palette.text.primary}`,
-                      outlineOffset: 1,
-                    },
-                  }}
-                >
-                  {cell.run.backfillId && (
-                    <BackfillMark state={cell.run.state} />
-                  )}
-                </ButtonBase>
-              </Tooltip>
+                {cell.run.backfillId && (
+                  <span aria-hidden data-testid="backfill-mark">
+                    B
+                  </span>
+                )}
+              </button>
             ))}
           </Box>
+          {/* One tooltip, for the cell pointed at or focused. */}
+          <Tooltip
+            id={tooltipId}
+            open={pointed !== undefined}
+            title={pointed ? <CellTooltip cell={pointed.cell} /> : ''}
+            PopperProps={{ anchorEl: pointed?.element }}
+            describeChild
+            disableHoverListener
+            disableFocusListener
+            disableTouchListener
+          >
+            <span />
+          </Tooltip>
         </Box>
         <Legend
           states={[...new Set(cells.map(cell => cell.run.state))]}
