@@ -40,6 +40,23 @@ function settleHere(job: Pending) {
   }
 }
 
+/**
+ * Runs `run` in a task of its own, right after the current one: a layout on
+ * the main thread then blocks the page apart from the rendering around it.
+ */
+function inTaskOfItsOwn(run: () => void) {
+  if (typeof MessageChannel === 'undefined') {
+    setTimeout(run, 0);
+    return;
+  }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    run();
+  };
+  channel.port2.postMessage(undefined);
+}
+
 function getWorker(): Worker | undefined {
   if (worker || workerFailed || typeof Worker === 'undefined') {
     return worker;
@@ -112,7 +129,8 @@ export function runLayout(
       !target ||
       (!workerReady && graph.nodes.length <= LAYOUT_HERE_MAX_NODES)
     ) {
-      settleHere(job);
+      // Not in the task that asked, which renders the answer that came.
+      inTaskOfItsOwn(() => settleHere(job));
       return;
     }
     pending.set(job.request.id, job);
