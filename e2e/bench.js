@@ -7,7 +7,10 @@
  *   1,000 nodes, served in place of the backend's) to the first drawn nodes
  *   and to the whole drawing (the graph draws its nodes over a few frames),
  *   and the longest main-thread task from the answer until the drawing is
- *   complete and a second more.
+ *   complete and a second more: as the Long Tasks API reports it (only tasks
+ *   over 50 ms), and, from a Chromium trace in runs of their own (tracing
+ *   slows the page a little, so it does not touch the times above), the
+ *   longest task of any length, which tells how far under 50 ms it stays.
  *
  *   yarn workspace app build && node e2e/bench.js
  */
@@ -54,6 +57,34 @@ function syntheticLineage(count) {
   return { root, nodes, edges, omitted: {}, truncated: false };
 }
 
+/**
+ * The longest main-thread task of a trace after the lineage answer: for a
+ * task that was running when the answer came, the part after it.
+ */
+function longestTracedTask(buffer) {
+  const data = JSON.parse(buffer.toString());
+  const events = Array.isArray(data) ? data : data.traceEvents;
+  const answered = events.find(event => event.name === 'lineage-answered');
+  if (!answered) {
+    throw new Error('No lineage answer in the trace');
+  }
+  let longest = 0;
+  for (const event of events) {
+    if (
+      event.name === 'ThreadControllerImpl::RunTask' &&
+      event.ph === 'X' &&
+      event.pid === answered.pid &&
+      event.tid === answered.tid
+    ) {
+      longest = Math.max(
+        longest,
+        event.ts + event.dur - Math.max(event.ts, answered.ts),
+      );
+    }
+  }
+  return longest / 1000;
+}
+
 async function main() {
   const { baseUrl, backend } = await startBackend(
     path.join(os.tmpdir(), 'tributary-bench-backend.log'),
@@ -75,6 +106,8 @@ async function main() {
         const url = args[0] instanceof Request ? args[0].url : String(args[0]);
         if (url.includes('/v1/lineage')) {
           window.__lineageAnsweredAt = performance.now();
+          // Where the answer came, for the trace.
+          performance.mark('lineage-answered');
         }
         return response;
       };
@@ -149,8 +182,11 @@ async function main() {
       const durations = [];
       const completes = [];
       const longest = [];
+      const traced = [];
       const body = JSON.stringify(syntheticLineage(count));
-      for (let i = 0; i < REPEATS; i++) {
+      for (let i = 0; i < REPEATS * 2; i++) {
+        // The first runs measure times, the others trace the main thread.
+        const tracing = i >= REPEATS;
         await page.route('**/api/pipelines/v1/lineage?*', route =>
           route.fulfill({ contentType: 'application/json', body }),
         );
@@ -159,6 +195,11 @@ async function main() {
           .getByRole('link', { name: 'royalties_reports.statements_kpis' })
           .click();
         await page.waitForURL(/\/catalog\/default\/component\/[^/]+$/);
+        if (tracing) {
+          await browser.startTracing(page, {
+            categories: ['toplevel', 'blink.user_timing'],
+          });
+        }
         await page.goto(`${page.url()}/pipeline`);
         // Until no node has been added for a second: the long tasks of the
         // whole drawing count, not only those before its first nodes.
@@ -178,6 +219,11 @@ async function main() {
           SETTLED_MS,
           { polling: 'raf', timeout: 60_000 },
         );
+        if (tracing) {
+          traced.push(longestTracedTask(await browser.stopTracing()));
+          await page.unroute('**/api/pipelines/v1/lineage?*');
+          continue;
+        }
         const timing = await page.evaluate(() => ({
           drawn: window.__drawnAt - window.__lineageAnsweredAt,
           complete: window.__completeAt - window.__lineageAnsweredAt,
@@ -210,8 +256,14 @@ async function main() {
           0,
         )} ms; longest main-thread task after the answer median ${median(
           longest,
-        ).toFixed(0)} ms, target <= 50 ms: ${
-          median(longest) <= 50 ? 'OK' : 'MISSED'
+        ).toFixed(
+          0,
+        )} ms (long tasks API: 0 when none is over 50 ms), in a trace median ${median(
+          traced,
+        ).toFixed(0)} ms (max ${Math.max(...traced).toFixed(
+          0,
+        )}), target <= 50 ms: ${
+          Math.max(median(longest), median(traced)) <= 50 ? 'OK' : 'MISSED'
         }`,
       );
     }
