@@ -10,7 +10,9 @@
  * 20000; single-event POSTs send half as many);
  * PIPELINES_BENCH_PG the PostgreSQL server URL (default 127.0.0.1:54329);
  * PIPELINES_BENCH_DATABASES which databases, default
- * postgres,sqlite-file,sqlite-memory.
+ * postgres,sqlite-file,sqlite-memory;
+ * PIPELINES_BENCH_PROFILE a folder for CPU profiles of the server thread
+ * during each measurement.
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -34,6 +36,7 @@ import {
   StatementStats,
   loadLine,
   describeDatabaseSettings,
+  profiled,
 } from './benchUtils';
 import { BenchServer, startBenchServer } from './benchServer';
 import {
@@ -320,7 +323,9 @@ async function benchDatabase(
 
       collectGarbage();
       stats.reset();
-      const batch = await postBatches(server, batchEvents, 1);
+      const batch = await profiled(`${kind}-batches-1`, () =>
+        postBatches(server, batchEvents, 1),
+      );
       const batchStats = stats.snapshot();
       const batchRate = perSecond(batchEvents.length, batch.elapsed);
       console.log(
@@ -344,10 +349,8 @@ async function benchDatabase(
 
       collectGarbage();
       stats.reset();
-      const single = await postSingles(
-        server,
-        singleEvents,
-        SINGLE_CONCURRENCY,
+      const single = await profiled(`${kind}-singles`, () =>
+        postSingles(server, singleEvents, SINGLE_CONCURRENCY),
       );
       const singleStats = stats.snapshot();
       const singleRate = perSecond(singleEvents.length, single.elapsed);
@@ -375,10 +378,9 @@ async function benchDatabase(
 
       collectGarbage();
       stats.reset();
-      const concurrent = await postBatches(
-        server,
-        concurrentBatchEvents,
-        BATCH_CONCURRENCY,
+      const concurrent = await profiled(
+        `${kind}-batches-${BATCH_CONCURRENCY}`,
+        () => postBatches(server, concurrentBatchEvents, BATCH_CONCURRENCY),
       );
       const concurrentStats = stats.snapshot();
       const concurrentRate = perSecond(
@@ -450,7 +452,7 @@ export async function runIngestBench(): Promise<IngestFigures[]> {
       sizes.reduce((a, b) => a + b, 0) / sizes.length,
     )} bytes of JSON on average (${Math.min(...sizes)}-${Math.max(
       ...sizes,
-    )}); client: fetch from a worker thread over loopback`,
+    )}); client: Node's http from a worker thread over loopback`,
   );
   await measureHttpFloor(catalog);
   const figures: IngestFigures[] = [];
