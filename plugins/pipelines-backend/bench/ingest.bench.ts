@@ -392,7 +392,11 @@ async function benchDatabase(
           concurrentRate,
         )} events (${concurrentBatchEvents.length} in ${seconds(
           concurrent.elapsed,
-        )}) = ${(concurrentRate / baselineRate).toFixed(2)} x raw insert`,
+        )}) = ${(concurrentRate / baselineRate).toFixed(
+          2,
+        )} x raw insert; target >= ${rate(BATCH_TARGET)}: ${verdict(
+          concurrentRate >= BATCH_TARGET,
+        )}`,
       );
       console.log(
         `  request latency ${formatSummary(summarize(concurrent.latencies))}`,

@@ -32,6 +32,9 @@ export function createIngestPath(options: {
     maxInFlight: config.getOptionalNumber(
       'pipelines.ingest.maxConcurrentCommits',
     ),
+    concurrentCommitMinRows: config.getOptionalNumber(
+      'pipelines.ingest.concurrentCommitMinRows',
+    ),
     touchFlushIntervalMs: config.getOptionalNumber(
       'pipelines.ingest.touchFlushIntervalMs',
     ),
