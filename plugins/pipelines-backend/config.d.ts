@@ -16,18 +16,11 @@ export interface Config {
       /** Largest accepted batch request body, in bytes. Defaults to 16 MiB. */
       maxBatchBytes?: number;
       /**
-       * Group commits in flight at once. Defaults to 2: the database works on
-       * one while another is prepared, at the risk of deadlocks between them
-       * (a failed group is retried write by write).
+       * Group commits in flight at once. Defaults to 1; more let one commit be
+       * prepared while another waits on the database, at the risk of
+       * deadlocks between them (a failed group is retried write by write).
        */
       maxConcurrentCommits?: number;
-      /**
-       * A commit beyond the first starts only for a group of at least this
-       * many rows (all tables together; an event makes about 8); smaller
-       * groups wait for the next commit, so single events still group.
-       * Defaults to 500.
-       */
-      concurrentCommitMinRows?: number;
       /**
        * How often the last-seen and last-written times of rows the store
        * already holds are written, in milliseconds; meanwhile they are

@@ -34,10 +34,6 @@ export async function startBenchServer(knex: Knex): Promise<BenchServer> {
   const ingestConfig = Object.fromEntries(
     [
       ['maxConcurrentCommits', process.env.PIPELINES_BENCH_MAX_COMMITS],
-      [
-        'concurrentCommitMinRows',
-        process.env.PIPELINES_BENCH_CONCURRENT_COMMIT_MIN_ROWS,
-      ],
       ['touchFlushIntervalMs', process.env.PIPELINES_BENCH_TOUCH_FLUSH_MS],
     ]
       .filter(([, value]) => value !== undefined)

@@ -147,43 +147,4 @@ describe('WriteBatcher', () => {
     ]);
     expect(fake.committed).toEqual([['a'], ['c']]);
   });
-
-  it('starts a second commit at once only for a large group', async () => {
-    const fake = fakeStore();
-    const batcher = WriteBatcher.create({
-      store: fake.store,
-      logger: mockServices.logger.mock(),
-      maxInFlight: 2,
-      concurrentCommitMinRows: 3,
-    });
-    const many = (prefix: string) => ({
-      ...emptyStoreWrites(),
-      pipelines: ['1', '2', '3'].map(
-        n => writesFor(`${prefix}${n}`).pipelines[0],
-      ),
-    });
-
-    fake.hold();
-    const first = batcher.submit(writesFor('a'));
-    await new Promise(resolve => setImmediate(resolve));
-    const small = batcher.submit(writesFor('b'));
-    await new Promise(resolve => setImmediate(resolve));
-    // One commit in flight; the small group waits for it.
-    expect(fake.applyWrites).toHaveBeenCalledTimes(1);
-
-    const large = batcher.submit(many('c'));
-    await new Promise(resolve => setImmediate(resolve));
-    // With it the group is large enough for a commit of its own.
-    expect(fake.applyWrites).toHaveBeenCalledTimes(2);
-    expect(fake.applyWrites.mock.calls[1][0].pipelines.map(p => p.id)).toEqual([
-      'b',
-      'c1',
-      'c2',
-      'c3',
-    ]);
-
-    fake.release();
-    await Promise.all([first, small, large]);
-    expect(fake.committed).toEqual([['a'], ['b', 'c1', 'c2', 'c3']]);
-  });
 });

@@ -1,14 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PipelinesStore } from '../store/PipelinesStore';
-import {
-  concatStoreWrites,
-  countStoreRows,
-  StoreWrites,
-} from '../store/StoreWrites';
+import { concatStoreWrites, StoreWrites } from '../store/StoreWrites';
 
 const DEFAULT_TOUCH_FLUSH_INTERVAL_MS = 5_000;
-const DEFAULT_MAX_IN_FLIGHT = 2;
-const DEFAULT_CONCURRENT_COMMIT_MIN_ROWS = 500;
 
 interface PendingWrite {
   writes: StoreWrites;
@@ -24,7 +18,6 @@ interface PendingWrite {
  */
 export class WriteBatcher {
   private pending: PendingWrite[] = [];
-  private pendingRows = 0;
   private inFlight = 0;
   private flushScheduled = false;
 
@@ -33,17 +26,10 @@ export class WriteBatcher {
     logger: LoggerService;
     onCommitted?: (writes: StoreWrites) => void;
     /**
-     * Transactions at once; two by default, so that the database works on one
-     * while this process prepares or finishes another. A group that fails, as
-     * a deadlock between two may, is retried write by write.
+     * Transactions at once; one by default. A group that fails, as a deadlock
+     * between two may, is retried write by write.
      */
     maxInFlight?: number;
-    /**
-     * A transaction beyond the first starts only for a group of at least this
-     * many rows (all tables); a smaller group waits to join the next one, so
-     * that single events still go in large groups. 500 by default.
-     */
-    concurrentCommitMinRows?: number;
     /**
      * How often deferred touches (seen and written times of known rows) are
      * flushed; 0 writes them with every commit instead.
@@ -53,8 +39,7 @@ export class WriteBatcher {
     return new WriteBatcher(
       options.store,
       options.logger,
-      options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
-      options.concurrentCommitMinRows ?? DEFAULT_CONCURRENT_COMMIT_MIN_ROWS,
+      options.maxInFlight ?? 1,
       options.touchFlushIntervalMs ?? DEFAULT_TOUCH_FLUSH_INTERVAL_MS,
       options.onCommitted,
     );
@@ -66,7 +51,6 @@ export class WriteBatcher {
     private readonly store: PipelinesStore,
     private readonly logger: LoggerService,
     private readonly maxInFlight: number,
-    private readonly concurrentCommitMinRows: number,
     touchFlushIntervalMs: number,
     private readonly onCommitted?: (writes: StoreWrites) => void,
   ) {
@@ -112,7 +96,6 @@ export class WriteBatcher {
         resolve,
         reject,
       });
-      this.pendingRows += countStoreRows(writes);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         // Let requests that arrive in the same tick join this transaction.
@@ -126,15 +109,8 @@ export class WriteBatcher {
 
   private flush() {
     while (this.inFlight < this.maxInFlight && this.pending.length > 0) {
-      if (
-        this.inFlight > 0 &&
-        this.pendingRows < this.concurrentCommitMinRows
-      ) {
-        return;
-      }
       const group = this.pending;
       this.pending = [];
-      this.pendingRows = 0;
       this.inFlight += 1;
       this.commitGroup(group).finally(() => {
         this.inFlight -= 1;

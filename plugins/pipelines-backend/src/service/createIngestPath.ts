@@ -32,9 +32,6 @@ export function createIngestPath(options: {
     maxInFlight: config.getOptionalNumber(
       'pipelines.ingest.maxConcurrentCommits',
     ),
-    concurrentCommitMinRows: config.getOptionalNumber(
-      'pipelines.ingest.concurrentCommitMinRows',
-    ),
     touchFlushIntervalMs: config.getOptionalNumber(
       'pipelines.ingest.touchFlushIntervalMs',
     ),

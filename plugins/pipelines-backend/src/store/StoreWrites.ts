@@ -148,12 +148,3 @@ export function concatStoreWrites(all: StoreWrites[]): StoreWrites {
   }
   return merged;
 }
-
-/** Rows of every table together: the size of a commit. */
-export function countStoreRows(writes: StoreWrites): number {
-  let rows = 0;
-  for (const key of Object.keys(writes) as Array<keyof StoreWrites>) {
-    rows += writes[key].length;
-  }
-  return rows;
-}
