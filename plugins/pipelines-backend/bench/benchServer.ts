@@ -58,7 +58,7 @@ export async function startBenchServer(knex: Knex): Promise<BenchServer> {
   });
   const app = express().use(router);
   const server = http.createServer(app);
-  // Keep-alive connections are reused by fetch; don't let them hold close().
+  // Keep-alive connections are reused by the client; don't let them hold close().
   server.keepAliveTimeout = 5000;
   await new Promise<void>(resolve =>
     server.listen(0, '127.0.0.1', () => resolve()),

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { LoggerService } from '@backstage/backend-plugin-api';
@@ -331,4 +332,36 @@ export async function describeDatabaseSettings(
     await pragma('synchronous'),
     await pragma('cache_size'),
   ].join(', ');
+}
+
+/**
+ * With PIPELINES_BENCH_PROFILE set to a folder, writes a CPU profile of this
+ * thread (the server's) while `fn` runs, named `name`.cpuprofile, for Chrome's
+ * DevTools; otherwise just runs `fn`.
+ */
+export async function profiled<T>(name: string, fn: () => Promise<T>) {
+  const folder = process.env.PIPELINES_BENCH_PROFILE;
+  if (!folder) {
+    return fn();
+  }
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await post('Profiler.stop');
+    session.disconnect();
+    fs.mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, `${name}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile: ${file}`);
+  }
 }

@@ -1,5 +1,5 @@
 /*
- * Posts pre-serialized request bodies with Node's fetch from a worker thread,
+ * Posts pre-serialized request bodies with Node's http client from a worker thread,
  * so that the client's CPU (undici, JSON) does not run on the server's event
  * loop: the figures are those of the server, as with a remote producer.
  */
@@ -7,7 +7,40 @@ import { Worker } from 'node:worker_threads';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
 const { url, bodies, concurrency, authorization, acceptedPerBody } = workerData;
+// Node's http client with kept-alive sockets: much less CPU per request than
+// fetch, which shares the server's two cores.
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const target = new URL(url);
+function post(body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization,
+        },
+      },
+      response => {
+        const chunks = [];
+        response.on('data', chunk => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString() }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 (async () => {
   let next = 0;
   let failures = 0;
@@ -22,14 +55,9 @@ const { url, bodies, concurrency, authorization, acceptedPerBody } = workerData;
       let ok = false;
       let detail = '';
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: bodies[i],
-        });
-        const text = await response.text();
-        ok = response.ok;
-        detail = response.status + ' ' + text.slice(0, 500);
+        const { status, text } = await post(bodies[i]);
+        ok = status >= 200 && status < 300;
+        detail = status + ' ' + text.slice(0, 500);
         if (ok && acceptedPerBody) {
           const answer = JSON.parse(text);
           ok = answer.accepted === acceptedPerBody[i] && answer.rejected === 0;

@@ -10,7 +10,11 @@
  * 20000; single-event POSTs send half as many);
  * PIPELINES_BENCH_PG the PostgreSQL server URL (default 127.0.0.1:54329);
  * PIPELINES_BENCH_DATABASES which databases, default
- * postgres,sqlite-file,sqlite-memory.
+ * postgres,sqlite-file,sqlite-memory;
+ * PIPELINES_BENCH_REPEATS rounds of every measurement, medians printed
+ * (default 1);
+ * PIPELINES_BENCH_PROFILE a folder for CPU profiles of the server thread
+ * during each measurement.
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -34,6 +38,7 @@ import {
   StatementStats,
   loadLine,
   describeDatabaseSettings,
+  profiled,
 } from './benchUtils';
 import { BenchServer, startBenchServer } from './benchServer';
 import {
@@ -50,6 +55,8 @@ const EVENTS = Number(process.env.PIPELINES_BENCH_EVENTS ?? 20_000);
 /** Single-event POSTs are slower: half as many keep the run short. */
 const SINGLE_EVENTS = Math.round(EVENTS / 2);
 const WARMUP_EVENTS = 2_000;
+/** Rounds of every measurement, interleaved; figures are their medians. */
+const REPEATS = Number(process.env.PIPELINES_BENCH_REPEATS ?? 1);
 const BATCH_SIZE = 100;
 const SINGLE_CONCURRENCY = 16;
 const BATCH_CONCURRENCY = 4;
@@ -201,13 +208,8 @@ async function postSingles(
   return result;
 }
 
-export interface IngestFigures {
+export interface IngestFigures extends RoundFigures {
   database: BenchDatabaseKind;
-  baselineBatchRowsPerSecond: number;
-  batchEventsPerSecond: number;
-  singleEventsPerSecond: number;
-  concurrentBatchEventsPerSecond: number;
-  baselineSingleRowsPerSecond: number;
 }
 
 /**
@@ -269,6 +271,193 @@ async function measureHttpFloor(catalog: EventCatalog) {
   }
 }
 
+interface RoundFigures {
+  baselineBatchRowsPerSecond: number;
+  batchEventsPerSecond: number;
+  singleEventsPerSecond: number;
+  concurrentBatchEventsPerSecond: number;
+  baselineSingleRowsPerSecond: number;
+}
+
+/** One measurement of each kind, on events not sent before. */
+async function measureRound(options: {
+  kind: BenchDatabaseKind;
+  knex: Knex;
+  server: BenchServer;
+  stats: ReturnType<typeof instrument>;
+  batchEvents: object[];
+  singleEvents: object[];
+  concurrentBatchEvents: object[];
+}): Promise<RoundFigures> {
+  const {
+    kind,
+    knex,
+    server,
+    stats,
+    batchEvents,
+    singleEvents,
+    concurrentBatchEvents,
+  } = options;
+  collectGarbage();
+  const batchRows = rawEventRows(batchEvents);
+  const baselineMs = await insertBaselineBatches(knex, batchRows);
+  const baselineRate = perSecond(batchRows.length, baselineMs);
+  console.log(
+    `raw batched knex insert, ${BATCH_SIZE} rows/statement, 1 in flight: ${rate(
+      baselineRate,
+    )} rows (${batchRows.length} rows in ${seconds(baselineMs)})`,
+  );
+
+  collectGarbage();
+  stats.reset();
+  const batch = await profiled(`${kind}-batches-1`, () =>
+    postBatches(server, batchEvents, 1),
+  );
+  const batchStats = stats.snapshot();
+  const batchRate = perSecond(batchEvents.length, batch.elapsed);
+  console.log(
+    `HTTP POST /v1/lineage/batch, ${BATCH_SIZE} events each, 1 in flight: ${rate(
+      batchRate,
+    )} events (${batchEvents.length} in ${seconds(batch.elapsed)}) = ${(
+      batchRate / baselineRate
+    ).toFixed(2)} x raw insert; target >= ${rate(BATCH_TARGET)}: ${verdict(
+      batchRate >= BATCH_TARGET,
+    )}`,
+  );
+  console.log(`  request latency ${formatSummary(summarize(batch.latencies))}`);
+  console.log(`  ${describeCommits(batchStats, batch.elapsed)}`);
+  if (batchStats.statements > 0) {
+    console.log(
+      `  per commit: ${describeStatements(batchStats, batchStats.commits)}`,
+    );
+  }
+
+  collectGarbage();
+  stats.reset();
+  const single = await profiled(`${kind}-singles`, () =>
+    postSingles(server, singleEvents, SINGLE_CONCURRENCY),
+  );
+  const singleStats = stats.snapshot();
+  const singleRate = perSecond(singleEvents.length, single.elapsed);
+  console.log(
+    `HTTP POST /v1/lineage, single events, ${SINGLE_CONCURRENCY} in flight: ${rate(
+      singleRate,
+    )} events (${singleEvents.length} in ${seconds(single.elapsed)}) = ${(
+      singleRate / baselineRate
+    ).toFixed(2)} x raw batched insert; target >= ${rate(
+      SINGLE_TARGET,
+    )}: ${verdict(singleRate >= SINGLE_TARGET)}`,
+  );
+  console.log(
+    `  request latency ${formatSummary(summarize(single.latencies))}`,
+  );
+  console.log(`  ${describeCommits(singleStats, single.elapsed)}`);
+  if (singleStats.statements > 0) {
+    console.log(
+      `  per commit: ${describeStatements(singleStats, singleStats.commits)}`,
+    );
+  }
+
+  collectGarbage();
+  stats.reset();
+  const concurrent = await profiled(
+    `${kind}-batches-${BATCH_CONCURRENCY}`,
+    () => postBatches(server, concurrentBatchEvents, BATCH_CONCURRENCY),
+  );
+  const concurrentStats = stats.snapshot();
+  const concurrentRate = perSecond(
+    concurrentBatchEvents.length,
+    concurrent.elapsed,
+  );
+  console.log(
+    `HTTP POST /v1/lineage/batch, ${BATCH_SIZE} events each, ${BATCH_CONCURRENCY} in flight: ${rate(
+      concurrentRate,
+    )} events (${concurrentBatchEvents.length} in ${seconds(
+      concurrent.elapsed,
+    )}) = ${(concurrentRate / baselineRate).toFixed(
+      2,
+    )} x raw insert; target >= ${rate(BATCH_TARGET)}: ${verdict(
+      concurrentRate >= BATCH_TARGET,
+    )}`,
+  );
+  console.log(
+    `  request latency ${formatSummary(summarize(concurrent.latencies))}`,
+  );
+  console.log(`  ${describeCommits(concurrentStats, concurrent.elapsed)}`);
+
+  const singleBaselineMs = await insertBaselineSingles(
+    knex,
+    rawEventRows(singleEvents),
+    SINGLE_CONCURRENCY,
+  );
+  const singleBaselineRate = perSecond(singleEvents.length, singleBaselineMs);
+  console.log(
+    `raw single-row knex inserts, ${SINGLE_CONCURRENCY} in flight (no grouping): ${rate(
+      singleBaselineRate,
+    )} rows`,
+  );
+
+  return {
+    baselineBatchRowsPerSecond: baselineRate,
+    batchEventsPerSecond: batchRate,
+    singleEventsPerSecond: singleRate,
+    concurrentBatchEventsPerSecond: concurrentRate,
+    baselineSingleRowsPerSecond: singleBaselineRate,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function medianFigures(rounds: RoundFigures[]): RoundFigures {
+  const of = (key: keyof RoundFigures) => median(rounds.map(r => r[key]));
+  return {
+    baselineBatchRowsPerSecond: of('baselineBatchRowsPerSecond'),
+    batchEventsPerSecond: of('batchEventsPerSecond'),
+    singleEventsPerSecond: of('singleEventsPerSecond'),
+    concurrentBatchEventsPerSecond: of('concurrentBatchEventsPerSecond'),
+    baselineSingleRowsPerSecond: of('baselineSingleRowsPerSecond'),
+  };
+}
+
+/** The medians over the rounds, with every round's figure. */
+function printMedians(rounds: RoundFigures[], medians: RoundFigures) {
+  const line = (what: string, key: keyof RoundFigures, target?: number) => {
+    const all = rounds.map(r => rate(r[key])).join(', ');
+    const verdictText =
+      target === undefined
+        ? ''
+        : `; target >= ${rate(target)}: ${verdict(medians[key] >= target)}`;
+    console.log(
+      `  ${what}: ${rate(medians[key])} (rounds: ${all}) = ${(
+        medians[key] / medians.baselineBatchRowsPerSecond
+      ).toFixed(2)} x raw batched insert${verdictText}`,
+    );
+  };
+  console.log(`median over ${rounds.length} rounds:`);
+  line('raw batched knex insert, rows', 'baselineBatchRowsPerSecond');
+  line(
+    `batches of ${BATCH_SIZE}, 1 in flight, events`,
+    'batchEventsPerSecond',
+    BATCH_TARGET,
+  );
+  line(
+    `single events, ${SINGLE_CONCURRENCY} in flight, events`,
+    'singleEventsPerSecond',
+    SINGLE_TARGET,
+  );
+  line(
+    `batches of ${BATCH_SIZE}, ${BATCH_CONCURRENCY} in flight, events`,
+    'concurrentBatchEventsPerSecond',
+    BATCH_TARGET,
+  );
+}
+
 async function benchDatabase(
   kind: BenchDatabaseKind,
   catalog: EventCatalog,
@@ -288,12 +477,8 @@ async function benchDatabase(
     };
     const warmupBatches = stream(WARMUP_EVENTS);
     const warmupSingles = stream(WARMUP_EVENTS / 2);
-    const batchEvents = stream(EVENTS);
-    const singleEvents = stream(SINGLE_EVENTS);
-    const concurrentBatchEvents = stream(EVENTS);
-    const batchRows = rawEventRows(batchEvents);
-    const singleRows = rawEventRows(singleEvents);
     const warmupRows = rawEventRows(warmupBatches);
+    let expected = warmupBatches.length + warmupSingles.length;
 
     const server = await startBenchServer(knex);
     const stats = instrument(server, knex);
@@ -308,129 +493,45 @@ async function benchDatabase(
       await insertBaselineBatches(knex, warmupRows);
       await postBatches(server, warmupBatches, 1);
       await postSingles(server, warmupSingles, SINGLE_CONCURRENCY);
-      collectGarbage();
 
-      const baselineMs = await insertBaselineBatches(knex, batchRows);
-      const baselineRate = perSecond(batchRows.length, baselineMs);
-      console.log(
-        `raw batched knex insert, ${BATCH_SIZE} rows/statement, 1 in flight: ${rate(
-          baselineRate,
-        )} rows (${batchRows.length} rows in ${seconds(baselineMs)})`,
-      );
-
-      collectGarbage();
-      stats.reset();
-      const batch = await postBatches(server, batchEvents, 1);
-      const batchStats = stats.snapshot();
-      const batchRate = perSecond(batchEvents.length, batch.elapsed);
-      console.log(
-        `HTTP POST /v1/lineage/batch, ${BATCH_SIZE} events each, 1 in flight: ${rate(
-          batchRate,
-        )} events (${batchEvents.length} in ${seconds(batch.elapsed)}) = ${(
-          batchRate / baselineRate
-        ).toFixed(2)} x raw insert; target >= ${rate(BATCH_TARGET)}: ${verdict(
-          batchRate >= BATCH_TARGET,
-        )}`,
-      );
-      console.log(
-        `  request latency ${formatSummary(summarize(batch.latencies))}`,
-      );
-      console.log(`  ${describeCommits(batchStats, batch.elapsed)}`);
-      if (batchStats.statements > 0) {
-        console.log(
-          `  per commit: ${describeStatements(batchStats, batchStats.commits)}`,
+      const rounds: RoundFigures[] = [];
+      for (let round = 1; round <= REPEATS; round++) {
+        if (REPEATS > 1) {
+          console.log(`round ${round} of ${REPEATS} (${loadLine()})`);
+        }
+        const batchEvents = stream(EVENTS);
+        const singleEvents = stream(SINGLE_EVENTS);
+        const concurrentBatchEvents = stream(EVENTS);
+        expected +=
+          batchEvents.length +
+          singleEvents.length +
+          concurrentBatchEvents.length;
+        rounds.push(
+          await measureRound({
+            kind,
+            knex,
+            server,
+            stats,
+            batchEvents,
+            singleEvents,
+            concurrentBatchEvents,
+          }),
         );
       }
-
-      collectGarbage();
-      stats.reset();
-      const single = await postSingles(
-        server,
-        singleEvents,
-        SINGLE_CONCURRENCY,
-      );
-      const singleStats = stats.snapshot();
-      const singleRate = perSecond(singleEvents.length, single.elapsed);
-      console.log(
-        `HTTP POST /v1/lineage, single events, ${SINGLE_CONCURRENCY} in flight: ${rate(
-          singleRate,
-        )} events (${singleEvents.length} in ${seconds(single.elapsed)}) = ${(
-          singleRate / baselineRate
-        ).toFixed(2)} x raw batched insert; target >= ${rate(
-          SINGLE_TARGET,
-        )}: ${verdict(singleRate >= SINGLE_TARGET)}`,
-      );
-      console.log(
-        `  request latency ${formatSummary(summarize(single.latencies))}`,
-      );
-      console.log(`  ${describeCommits(singleStats, single.elapsed)}`);
-      if (singleStats.statements > 0) {
-        console.log(
-          `  per commit: ${describeStatements(
-            singleStats,
-            singleStats.commits,
-          )}`,
-        );
+      const figures = medianFigures(rounds);
+      if (REPEATS > 1) {
+        printMedians(rounds, figures);
       }
-
-      collectGarbage();
-      stats.reset();
-      const concurrent = await postBatches(
-        server,
-        concurrentBatchEvents,
-        BATCH_CONCURRENCY,
-      );
-      const concurrentStats = stats.snapshot();
-      const concurrentRate = perSecond(
-        concurrentBatchEvents.length,
-        concurrent.elapsed,
-      );
-      console.log(
-        `HTTP POST /v1/lineage/batch, ${BATCH_SIZE} events each, ${BATCH_CONCURRENCY} in flight: ${rate(
-          concurrentRate,
-        )} events (${concurrentBatchEvents.length} in ${seconds(
-          concurrent.elapsed,
-        )}) = ${(concurrentRate / baselineRate).toFixed(2)} x raw insert`,
-      );
-      console.log(
-        `  request latency ${formatSummary(summarize(concurrent.latencies))}`,
-      );
-      console.log(`  ${describeCommits(concurrentStats, concurrent.elapsed)}`);
-
-      const singleBaselineMs = await insertBaselineSingles(
-        knex,
-        singleRows,
-        SINGLE_CONCURRENCY,
-      );
-      const singleBaselineRate = perSecond(singleRows.length, singleBaselineMs);
-      console.log(
-        `raw single-row knex inserts, ${SINGLE_CONCURRENCY} in flight (no grouping): ${rate(
-          singleBaselineRate,
-        )} rows`,
-      );
 
       const [{ count: stored }] = await knex('events').count({ count: '*' });
       const [{ count: runs }] = await knex('runs').count({ count: '*' });
-      const expected =
-        warmupBatches.length +
-        warmupSingles.length +
-        batchEvents.length +
-        singleEvents.length +
-        concurrentBatchEvents.length;
       console.log(
         `stored: ${stored} raw events (sent ${expected}), ${runs} runs (${loadLine()})`,
       );
       if (Number(stored) !== expected) {
         throw new Error(`Expected ${expected} raw events, found ${stored}`);
       }
-      return {
-        database: kind,
-        baselineBatchRowsPerSecond: baselineRate,
-        batchEventsPerSecond: batchRate,
-        singleEventsPerSecond: singleRate,
-        concurrentBatchEventsPerSecond: concurrentRate,
-        baselineSingleRowsPerSecond: singleBaselineRate,
-      };
+      return { database: kind, ...figures };
     } finally {
       await server.close();
     }
@@ -450,7 +551,7 @@ export async function runIngestBench(): Promise<IngestFigures[]> {
       sizes.reduce((a, b) => a + b, 0) / sizes.length,
     )} bytes of JSON on average (${Math.min(...sizes)}-${Math.max(
       ...sizes,
-    )}); client: fetch from a worker thread over loopback`,
+    )}); client: Node's http from a worker thread over loopback`,
   );
   await measureHttpFloor(catalog);
   const figures: IngestFigures[] = [];

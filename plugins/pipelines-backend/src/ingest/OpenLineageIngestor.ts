@@ -37,13 +37,27 @@ export class OpenLineageIngestor {
    */
   async ingest(
     events: unknown[],
-    options: { checkSizes?: boolean } = {},
+    options: {
+      checkSizes?: boolean;
+      /**
+       * Bytes of the request the events came in. When it is within the
+       * per-event limit no event of it can pass the limit, and measuring each
+       * (serializing it again) is skipped.
+       */
+      requestBytes?: number;
+    } = {},
   ): Promise<IngestEventResult[]> {
     const receivedAt = new Date();
+    const checkSizes =
+      options.checkSizes &&
+      !(
+        options.requestBytes !== undefined &&
+        options.requestBytes <= this.maxEventBytes
+      );
     const results: IngestEventResult[] = [];
     const accepted: StoreWrites[] = [];
     for (const [index, event] of events.entries()) {
-      const size = options.checkSizes
+      const size = checkSizes
         ? Buffer.byteLength(JSON.stringify(event) ?? '')
         : 0;
       if (size > this.maxEventBytes) {

@@ -1,3 +1,4 @@
+import { EVENT_FILES, readEvents } from '../__testUtils__/fixtures';
 import { canonicalJson, mapOpenLineageEvent } from './mapOpenLineageEvent';
 import metricsEvent from './__fixtures__/data_quality_metrics_event.json';
 
@@ -114,5 +115,29 @@ describe('canonicalJson', () => {
     );
     expect(canonicalJson([])).toBe('[]');
     expect(canonicalJson({})).toBe('{}');
+  });
+
+  it('writes the same text whatever the order of the keys', () => {
+    const reversed = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(reversed);
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([key, item]) => [key, reversed(item)]),
+      );
+    };
+    const events = EVENT_FILES.flatMap(readEvents);
+    expect(events.length).toBeGreaterThan(10);
+    for (const event of events) {
+      const text = canonicalJson(event);
+      expect(canonicalJson(reversed(event))).toBe(text);
+      expect(canonicalJson(JSON.parse(text))).toBe(text);
+    }
+  });
+
+  it('keeps a __proto__ member as data', () => {
+    const parsed = JSON.parse('{"b":1,"__proto__":{"x":2},"a":[3]}');
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"x":2},"a":[3],"b":1}');
   });
 });

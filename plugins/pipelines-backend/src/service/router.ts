@@ -388,7 +388,12 @@ export async function createRouter(
         'A lineage batch must be a JSON array of OpenLineage events',
       );
     }
-    const results = await ingestor.ingest(events, { checkSizes: true });
+    // The body parser has checked it against Content-Length.
+    const requestBytes = Number(req.headers['content-length']);
+    const results = await ingestor.ingest(events, {
+      checkSizes: true,
+      requestBytes: Number.isFinite(requestBytes) ? requestBytes : undefined,
+    });
     const accepted = results.filter(r => r.status === 'accepted').length;
     res.status(200).json({
       accepted,

@@ -40,7 +40,7 @@ import {
 } from './PipelinesStore';
 import { DeferredTouches, splitTouchWrites } from './DeferredTouches';
 import { SharedExclusiveLock } from './SharedExclusiveLock';
-import { inlinePostgresSql } from './inlineSql';
+import { inlinePostgresSql, UpsertStatement } from './inlineSql';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites } from './mergeWrites';
@@ -79,25 +79,28 @@ function chunks<T>(rows: T[], size: number): T[][] {
   return result;
 }
 
-/** Inserts rows in statements of CHUNK_SIZE, merging into existing rows. */
 /** A write, built but not run: the commit decides how statements are sent. */
-type Statement = Knex.QueryBuilder | Knex.Raw;
+type Statement = Knex.QueryBuilder | Knex.Raw | UpsertStatement;
 
+/** Inserts rows in statements of CHUNK_SIZE, merging into existing rows. */
 function upsertStatements<T>(
-  db: Knex,
   table: string,
   rows: T[],
   options: {
     conflict: string[];
     toRow: (row: T) => Record<string, unknown>;
-    merge: Record<string, Knex.Raw>;
+    /** SQL of each column's new value. */
+    merge: Record<string, string>;
   },
 ): Statement[] {
-  return chunks(rows, CHUNK_SIZE).map(chunk =>
-    db(table)
-      .insert(chunk.map(options.toRow))
-      .onConflict(options.conflict)
-      .merge(options.merge),
+  return chunks(rows, CHUNK_SIZE).map(
+    chunk =>
+      new UpsertStatement(
+        table,
+        chunk.map(options.toRow),
+        options.conflict,
+        options.merge,
+      ),
   );
 }
 
@@ -472,7 +475,13 @@ export class DatabasePipelinesStore implements PipelinesStore {
     if (this.isPostgres) {
       // Sent to the driver as is: knex would read a `?` inside a value as a
       // binding.
-      const sql = statements.map(inlinePostgresSql).join(';\n');
+      const sql = statements
+        .map(statement =>
+          statement instanceof UpsertStatement
+            ? statement.toPostgresSql()
+            : inlinePostgresSql(statement),
+        )
+        .join(';\n');
       const connection: { query(text: string): Promise<unknown> } =
         await this.db.client.acquireConnection();
       try {
@@ -484,7 +493,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
     }
     await this.db.transaction(async tx => {
       for (const statement of statements) {
-        await statement.transacting(tx);
+        const query =
+          statement instanceof UpsertStatement
+            ? statement.toKnex(this.db)
+            : statement;
+        await query.transacting(tx);
       }
     });
   }
@@ -700,9 +713,10 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   private rawEventStatements(writes: StoreWrites, now: Date): Statement[] {
-    return chunks(writes.rawEvents, CHUNK_SIZE).map(chunk =>
-      this.db('events')
-        .insert(
+    return chunks(writes.rawEvents, CHUNK_SIZE).map(
+      chunk =>
+        new UpsertStatement(
+          'events',
           chunk.map(e => ({
             id: e.id,
             event_type: e.eventType ?? null,
@@ -712,9 +726,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
             received_at: e.receivedAt ?? now,
             payload: e.payload,
           })),
-        )
-        .onConflict('id')
-        .ignore(),
+          ['id'],
+          'ignore',
+        ),
     );
   }
 
@@ -723,7 +737,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
     now: Date,
   ): Statement[] {
     const latestWins = `excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at)`;
-    return upsertStatements(this.db, 'pipelines', pipelines, {
+    return upsertStatements('pipelines', pipelines, {
       conflict: ['id'],
       toRow: p => ({
         id: p.id,
@@ -749,9 +763,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        source: this.db.raw('excluded.source'),
-        namespace: this.db.raw('excluded.namespace'),
-        name: this.db.raw('excluded.name'),
+        source: 'excluded.source',
+        namespace: 'excluded.namespace',
+        name: 'excluded.name',
         ...Object.fromEntries(
           [
             'title',
@@ -766,33 +780,27 @@ export class DatabasePipelinesStore implements PipelinesStore {
             'source_owners',
             'job_type',
             'scheduler_url',
-          ].map(column => [
-            column,
-            this.db.raw(incomingOr('pipelines', column)),
-          ]),
+          ].map(column => [column, incomingOr('pipelines', column)]),
         ),
         // A late report never moves first-seen forward or last-seen back.
-        first_seen_at: this.db.raw(minOf('pipelines', 'first_seen_at')),
-        last_seen_at: this.db.raw(maxOf('pipelines', 'last_seen_at')),
-        latest_run_state: this.db.raw(
-          `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
-        ),
-        latest_run_at: this.db.raw(
-          `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
-        ),
-        updated_at: this.db.raw('excluded.updated_at'),
+        first_seen_at: minOf('pipelines', 'first_seen_at'),
+        last_seen_at: maxOf('pipelines', 'last_seen_at'),
+        latest_run_state: `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
+        latest_run_at: `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
+        updated_at: 'excluded.updated_at',
       },
     });
   }
 
   private aliasStatements(writes: StoreWrites): Statement[] {
-    return chunks(writes.datasetAliases, CHUNK_SIZE).map(chunk =>
-      this.db('dataset_aliases')
-        .insert(
+    return chunks(writes.datasetAliases, CHUNK_SIZE).map(
+      chunk =>
+        new UpsertStatement(
+          'dataset_aliases',
           chunk.map(a => ({ alias_id: a.aliasId, dataset_id: a.datasetId })),
-        )
-        .onConflict('alias_id')
-        .ignore(),
+          ['alias_id'],
+          'ignore',
+        ),
     );
   }
 
@@ -847,7 +855,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   private runStatements(writes: StoreWrites, now: Date): Statement[] {
-    return upsertStatements(this.db, 'runs', writes.runs, {
+    return upsertStatements('runs', writes.runs, {
       conflict: ['id'],
       toRow: r => ({
         id: r.id,
@@ -870,39 +878,33 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        parent_run_id: this.db.raw(
-          'coalesce(runs.parent_run_id, excluded.parent_run_id)',
-        ),
-        partition_time: this.db.raw(minOf('runs', 'partition_time')),
-        partition_end_time: this.db.raw(maxOf('runs', 'partition_end_time')),
-        state: this.db.raw(ifRunStateWins('state')),
-        source_state: this.db.raw(ifRunStateWins('source_state')),
-        state_rank: this.db.raw(ifRunStateWins('state_rank')),
-        state_time: this.db.raw(ifRunStateWins('state_time')),
-        ended_at: this.db.raw(ifRunStateWins('ended_at')),
+        parent_run_id: 'coalesce(runs.parent_run_id, excluded.parent_run_id)',
+        partition_time: minOf('runs', 'partition_time'),
+        partition_end_time: maxOf('runs', 'partition_end_time'),
+        state: ifRunStateWins('state'),
+        source_state: ifRunStateWins('source_state'),
+        state_rank: ifRunStateWins('state_rank'),
+        state_time: ifRunStateWins('state_time'),
+        ended_at: ifRunStateWins('ended_at'),
         // A run that went on to succeed (a retry) no longer shows the old error.
-        error_message: this.db.raw(
-          `case when ${RUN_STATE_WINS} then (case when excluded.state in ('succeeded', 'running', 'queued', 'skipped') then excluded.error_message else coalesce(excluded.error_message, runs.error_message) end) else coalesce(runs.error_message, excluded.error_message) end`,
-        ),
-        attempt: this.db.raw(maxOf('runs', 'attempt')),
-        queued_at: this.db.raw(minOf('runs', 'queued_at')),
-        started_at: this.db.raw(minOf('runs', 'started_at')),
-        first_event_time: this.db.raw(minOf('runs', 'first_event_time')),
-        sort_time: this.db.raw(
-          `coalesce(${minOf('runs', 'partition_time')}, ${minOf(
-            'runs',
-            'first_event_time',
-          )})`,
-        ),
-        external_url: this.db.raw(incomingOr('runs', 'external_url')),
-        updated_at: this.db.raw('excluded.updated_at'),
+        error_message: `case when ${RUN_STATE_WINS} then (case when excluded.state in ('succeeded', 'running', 'queued', 'skipped') then excluded.error_message else coalesce(excluded.error_message, runs.error_message) end) else coalesce(runs.error_message, excluded.error_message) end`,
+        attempt: maxOf('runs', 'attempt'),
+        queued_at: minOf('runs', 'queued_at'),
+        started_at: minOf('runs', 'started_at'),
+        first_event_time: minOf('runs', 'first_event_time'),
+        sort_time: `coalesce(${minOf('runs', 'partition_time')}, ${minOf(
+          'runs',
+          'first_event_time',
+        )})`,
+        external_url: incomingOr('runs', 'external_url'),
+        updated_at: 'excluded.updated_at',
       },
     });
   }
 
   private datasetStatements(writes: StoreWrites, now: Date): Statement[] {
     const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
-    return upsertStatements(this.db, 'datasets', writes.datasets, {
+    return upsertStatements('datasets', writes.datasets, {
       conflict: ['id'],
       toRow: d => ({
         id: d.id,
@@ -919,26 +921,21 @@ export class DatabasePipelinesStore implements PipelinesStore {
         updated_at: now,
       }),
       merge: {
-        platform: this.db.raw(incomingOr('datasets', 'platform')),
-        description: this.db.raw(incomingOr('datasets', 'description')),
-        schema: this.db.raw(incomingOr('datasets', 'schema')),
-        source_owners: this.db.raw(incomingOr('datasets', 'source_owners')),
-        first_seen_at: this.db.raw(minOf('datasets', 'first_seen_at')),
-        last_seen_at: this.db.raw(maxOf('datasets', 'last_seen_at')),
-        last_written_at: this.db.raw(
-          `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
-        ),
-        last_written_by_run: this.db.raw(
-          `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
-        ),
-        updated_at: this.db.raw('excluded.updated_at'),
+        platform: incomingOr('datasets', 'platform'),
+        description: incomingOr('datasets', 'description'),
+        schema: incomingOr('datasets', 'schema'),
+        source_owners: incomingOr('datasets', 'source_owners'),
+        first_seen_at: minOf('datasets', 'first_seen_at'),
+        last_seen_at: maxOf('datasets', 'last_seen_at'),
+        last_written_at: `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
+        last_written_by_run: `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
+        updated_at: 'excluded.updated_at',
       },
     });
   }
 
   private edgeStatements(writes: StoreWrites, now: Date): Statement[] {
     const lineageEdges = upsertStatements(
-      this.db,
       'lineage_edges',
       writes.lineageEdges,
       {
@@ -952,13 +949,12 @@ export class DatabasePipelinesStore implements PipelinesStore {
           created_at: now,
         }),
         merge: {
-          first_seen_at: this.db.raw(minOf('lineage_edges', 'first_seen_at')),
-          last_seen_at: this.db.raw(maxOf('lineage_edges', 'last_seen_at')),
+          first_seen_at: minOf('lineage_edges', 'first_seen_at'),
+          last_seen_at: maxOf('lineage_edges', 'last_seen_at'),
         },
       },
     );
     const pipelineEdges = upsertStatements(
-      this.db,
       'pipeline_edges',
       writes.pipelineEdges,
       {
@@ -971,8 +967,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
           created_at: now,
         }),
         merge: {
-          first_seen_at: this.db.raw(minOf('pipeline_edges', 'first_seen_at')),
-          last_seen_at: this.db.raw(maxOf('pipeline_edges', 'last_seen_at')),
+          first_seen_at: minOf('pipeline_edges', 'first_seen_at'),
+          last_seen_at: maxOf('pipeline_edges', 'last_seen_at'),
         },
       },
     );
@@ -980,7 +976,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   private columnLineageStatements(writes: StoreWrites): Statement[] {
-    return upsertStatements(this.db, 'column_lineage', writes.columnLineage, {
+    return upsertStatements('column_lineage', writes.columnLineage, {
       conflict: ['dataset_id', 'field', 'input_dataset_id', 'input_field'],
       toRow: c => ({
         dataset_id: c.datasetId,
@@ -993,16 +989,14 @@ export class DatabasePipelinesStore implements PipelinesStore {
         last_seen_at: c.seenAt,
       }),
       merge: {
-        transformations: this.db.raw(
-          incomingOr('column_lineage', 'transformations'),
-        ),
-        last_seen_at: this.db.raw(maxOf('column_lineage', 'last_seen_at')),
+        transformations: incomingOr('column_lineage', 'transformations'),
+        last_seen_at: maxOf('column_lineage', 'last_seen_at'),
       },
     });
   }
 
   private qualityResultStatements(writes: StoreWrites): Statement[] {
-    return upsertStatements(this.db, 'quality_results', writes.qualityResults, {
+    return upsertStatements('quality_results', writes.qualityResults, {
       conflict: ['run_id', 'dataset_id', 'assertion', 'column_name'],
       toRow: q => ({
         run_id: q.runId,
@@ -1014,13 +1008,10 @@ export class DatabasePipelinesStore implements PipelinesStore {
         observed_at: q.observedAt,
       }),
       merge: {
-        success: this.db.raw(
+        success:
           'case when excluded.observed_at >= quality_results.observed_at then excluded.success else quality_results.success end',
-        ),
-        observed_at: this.db.raw(maxOf('quality_results', 'observed_at')),
-        partition_time: this.db.raw(
-          incomingOr('quality_results', 'partition_time'),
-        ),
+        observed_at: maxOf('quality_results', 'observed_at'),
+        partition_time: incomingOr('quality_results', 'partition_time'),
       },
     });
   }
@@ -1028,10 +1019,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
   /** Same rule as mergeQualityMetrics in mergeWrites.ts. */
   private qualityMetricsStatements(writes: StoreWrites): Statement[] {
     const ifNewer = (column: string) =>
-      this.db.raw(
-        `case when excluded.observed_at >= quality_metrics.observed_at then excluded.${column} else quality_metrics.${column} end`,
-      );
-    return upsertStatements(this.db, 'quality_metrics', writes.qualityMetrics, {
+      `case when excluded.observed_at >= quality_metrics.observed_at then excluded.${column} else quality_metrics.${column} end`;
+    return upsertStatements('quality_metrics', writes.qualityMetrics, {
       conflict: ['run_id', 'dataset_id'],
       toRow: m => ({
         run_id: m.runId,
@@ -1044,10 +1033,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
         column_metrics: m.columns ? JSON.stringify(m.columns) : null,
       }),
       merge: {
-        partition_time: this.db.raw(
-          `case when excluded.observed_at >= quality_metrics.observed_at then coalesce(excluded.partition_time, quality_metrics.partition_time) else coalesce(quality_metrics.partition_time, excluded.partition_time) end`,
-        ),
-        observed_at: this.db.raw(maxOf('quality_metrics', 'observed_at')),
+        partition_time: `case when excluded.observed_at >= quality_metrics.observed_at then coalesce(excluded.partition_time, quality_metrics.partition_time) else coalesce(quality_metrics.partition_time, excluded.partition_time) end`,
+        observed_at: maxOf('quality_metrics', 'observed_at'),
         row_count: ifNewer('row_count'),
         bytes: ifNewer('bytes'),
         file_count: ifNewer('file_count'),

@@ -57,4 +57,20 @@ describe('UnchangedRowsFilter', () => {
       filter.filter('u', [{ id: 'a', last: 1_000 }], facts).rows,
     ).toHaveLength(1);
   });
+
+  it('forgets everything rather than hold more than its bound', () => {
+    const filter = new UnchangedRowsFilter(60_000, 2);
+    const seen = (table: string, id: string) =>
+      filter.filter(table, [{ id, last: 1_000 }], facts).rows.length === 0;
+    filter.filter('t', [{ id: 'a', last: 1_000 }], facts).committed();
+    filter.filter('u', [{ id: 'b', last: 1_000 }], facts).committed();
+    expect([seen('t', 'a'), seen('u', 'b')]).toEqual([true, true]);
+
+    filter.filter('t', [{ id: 'c', last: 1_000 }], facts).committed();
+    expect([seen('t', 'a'), seen('u', 'b'), seen('t', 'c')]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+  });
 });

@@ -23,7 +23,9 @@ interface Known {
  * last-seen; another replica's writes merge as before.
  */
 export class UnchangedRowsFilter {
-  private known = new Map<string, Known>();
+  /** Per table, by key: no table prefix to build and hash for every row. */
+  private known = new Map<string, Map<string, Known>>();
+  private size = 0;
 
   constructor(
     private readonly toleranceMs = 60_000,
@@ -45,9 +47,10 @@ export class UnchangedRowsFilter {
     const toWrite: T[] = [];
     const touches: T[] = [];
     const facts: RowFacts[] = [];
+    const knownRows = this.known.get(table);
     for (const row of rows) {
       const f = factsOf(row);
-      const known = this.known.get(`${table}\u0000${f.key}`);
+      const known = knownRows?.get(f.key);
       const sameContent = known !== undefined && known.content === f.content;
       const unchanged =
         sameContent &&
@@ -69,17 +72,24 @@ export class UnchangedRowsFilter {
       rows: toWrite,
       touches,
       committed: () => {
-        if (this.known.size + facts.length > this.maxEntries) {
-          this.known = new Map();
+        if (this.size + facts.length > this.maxEntries) {
+          this.clear();
+        }
+        let tableRows = this.known.get(table);
+        if (!tableRows) {
+          tableRows = new Map();
+          this.known.set(table, tableRows);
         }
         for (const f of facts) {
-          const id = `${table}\u0000${f.key}`;
-          const known = this.known.get(id);
+          const known = tableRows.get(f.key);
+          if (!known) {
+            this.size += 1;
+          }
           const written =
             known?.written !== undefined && f.written !== undefined
               ? Math.max(known.written, f.written)
               : known?.written ?? f.written;
-          this.known.set(id, {
+          tableRows.set(f.key, {
             content: f.content,
             firstSeen: Math.min(known?.firstSeen ?? f.firstSeen, f.firstSeen),
             lastSeen: Math.max(known?.lastSeen ?? f.lastSeen, f.lastSeen),
@@ -93,5 +103,6 @@ export class UnchangedRowsFilter {
   /** Forgets everything, e.g. after a failed transaction of unknown outcome. */
   clear(): void {
     this.known = new Map();
+    this.size = 0;
   }
 }

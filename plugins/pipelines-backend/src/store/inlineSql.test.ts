@@ -1,5 +1,5 @@
 import knexFactory from 'knex';
-import { inlinePostgresSql } from './inlineSql';
+import { inlinePostgresSql, UpsertStatement } from './inlineSql';
 
 const knex = knexFactory({ client: 'pg' });
 
@@ -31,6 +31,41 @@ describe('inlinePostgresSql', () => {
   it('refuses values PostgreSQL cannot take', () => {
     expect(() => inlinePostgresSql(knex.raw('select ?', [Number.NaN]))).toThrow(
       'Cannot write NaN',
+    );
+  });
+});
+
+describe('UpsertStatement', () => {
+  const rows = [
+    { id: 'a', note: "it's", at: new Date('2026-11-02T03:00:00Z') },
+    { id: 'b', note: undefined, at: null },
+    { id: 'c', at: null },
+  ];
+
+  it('writes the rows as knex would, a missing value as DEFAULT', () => {
+    const statement = new UpsertStatement('t"x', rows, ['id'], {
+      note: 'coalesce(excluded.note, "t""x".note)',
+    });
+    expect(statement.toPostgresSql()).toBe(
+      `insert into "t""x" ("id", "note", "at") values ('a', 'it''s', '2026-11-02T03:00:00.000Z'), ('b', DEFAULT, NULL), ('c', DEFAULT, NULL) on conflict ("id") do update set "note" = coalesce(excluded.note, "t""x".note)`,
+    );
+    expect(inlinePostgresSql(statement.toKnex(knex))).toBe(
+      `insert into "t""x" ("at", "id", "note") values ('2026-11-02T03:00:00.000Z', 'a', 'it''s'), (NULL, 'b', DEFAULT), (NULL, 'c', DEFAULT) on conflict ("id") do update set "note" = coalesce(excluded.note, "t""x".note)`,
+    );
+  });
+
+  it('keeps the stored row when told to ignore a conflict', () => {
+    const statement = new UpsertStatement(
+      't',
+      rows.slice(0, 1),
+      ['id'],
+      'ignore',
+    );
+    expect(statement.toPostgresSql()).toMatch(
+      /on conflict \("id"\) do nothing$/,
+    );
+    expect(inlinePostgresSql(statement.toKnex(knex))).toMatch(
+      /on conflict \("id"\) do nothing$/,
     );
   });
 });
