@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { createStoreTestDatabases } from '../__testUtils__/testDatabases';
@@ -346,6 +347,37 @@ describe('POST /v1/lineage/batch', () => {
     expect(counts.events).toBe(1);
     expect(counts.runs).toBe(1);
     expect(counts.pipelines).toBe(1);
+  });
+
+  it('measures each event of a compressed batch, however small it came', async () => {
+    const { app, knex } = await setup({
+      pipelines: { ingest: { maxEventBytes: 2000 } },
+    });
+    const huge = runEvent({
+      eventTime: '2026-11-02T03:00:00Z',
+      job: 'huge',
+      outputs: Array.from({ length: 100 }, (_, i) => `table_${i}`),
+    });
+    const body = gzipSync(JSON.stringify([huge]));
+    expect(body.length).toBeLessThan(2000);
+    const response = await request(app)
+      .post('/v1/lineage/batch')
+      .set('Authorization', service)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      // Sent as it is, not serialized as JSON again (typed as a string, but
+      // superagent writes a Buffer too).
+      .serialize((data: Buffer) => data as unknown as string)
+      .send(body);
+    expect(response.status).toBe(200);
+    expect(response.body.results).toEqual([
+      expect.objectContaining({
+        index: 0,
+        status: 'rejected',
+        statusCode: 413,
+      }),
+    ]);
+    expect((await countRows(knex)).events).toBe(0);
   });
 
   it('rejects a body that is not an array', async () => {

@@ -388,8 +388,11 @@ export async function createRouter(
         'A lineage batch must be a JSON array of OpenLineage events',
       );
     }
-    // The body parser has checked it against Content-Length.
-    const requestBytes = Number(req.headers['content-length']);
+    // The body parser has checked Content-Length against the body; a
+    // compressed body says nothing of the size of its events.
+    const encoding = req.headers['content-encoding'] ?? 'identity';
+    const requestBytes =
+      encoding === 'identity' ? Number(req.headers['content-length']) : NaN;
     const results = await ingestor.ingest(events, {
       checkSizes: true,
       requestBytes: Number.isFinite(requestBytes) ? requestBytes : undefined,
