@@ -279,6 +279,46 @@ interface RoundFigures {
   baselineSingleRowsPerSecond: number;
 }
 
+/**
+ * One timed POST phase: its rate next to the raw insert's and the target, its
+ * latencies, and what the commits did meanwhile.
+ */
+async function measurePhase(options: {
+  label: string;
+  profileName: string;
+  events: object[];
+  stats: ReturnType<typeof instrument>;
+  baselineRate: number;
+  target: number;
+  post: () => Promise<PostResult>;
+}): Promise<number> {
+  const { stats, events, baselineRate, target } = options;
+  collectGarbage();
+  stats.reset();
+  const result = await profiled(options.profileName, options.post);
+  const commits = stats.snapshot();
+  const eventRate = perSecond(events.length, result.elapsed);
+  console.log(
+    `HTTP POST ${options.label}: ${rate(eventRate)} events (${
+      events.length
+    } in ${seconds(result.elapsed)}) = ${(eventRate / baselineRate).toFixed(
+      2,
+    )} x raw batched insert; target >= ${rate(target)}: ${verdict(
+      eventRate >= target,
+    )}`,
+  );
+  console.log(
+    `  request latency ${formatSummary(summarize(result.latencies))}`,
+  );
+  console.log(`  ${describeCommits(commits, result.elapsed)}`);
+  if (commits.statements > 0) {
+    console.log(
+      `  per commit: ${describeStatements(commits, commits.commits)}`,
+    );
+  }
+  return eventRate;
+}
+
 /** One measurement of each kind, on events not sent before. */
 async function measureRound(options: {
   kind: BenchDatabaseKind;
@@ -289,15 +329,7 @@ async function measureRound(options: {
   singleEvents: object[];
   concurrentBatchEvents: object[];
 }): Promise<RoundFigures> {
-  const {
-    kind,
-    knex,
-    server,
-    stats,
-    batchEvents,
-    singleEvents,
-    concurrentBatchEvents,
-  } = options;
+  const { kind, knex, server, stats, batchEvents, singleEvents } = options;
   collectGarbage();
   const batchRows = rawEventRows(batchEvents);
   const baselineMs = await insertBaselineBatches(knex, batchRows);
@@ -307,83 +339,33 @@ async function measureRound(options: {
       baselineRate,
     )} rows (${batchRows.length} rows in ${seconds(baselineMs)})`,
   );
+  const phase = { stats, baselineRate };
 
-  collectGarbage();
-  stats.reset();
-  const batch = await profiled(`${kind}-batches-1`, () =>
-    postBatches(server, batchEvents, 1),
-  );
-  const batchStats = stats.snapshot();
-  const batchRate = perSecond(batchEvents.length, batch.elapsed);
-  console.log(
-    `HTTP POST /v1/lineage/batch, ${BATCH_SIZE} events each, 1 in flight: ${rate(
-      batchRate,
-    )} events (${batchEvents.length} in ${seconds(batch.elapsed)}) = ${(
-      batchRate / baselineRate
-    ).toFixed(2)} x raw insert; target >= ${rate(BATCH_TARGET)}: ${verdict(
-      batchRate >= BATCH_TARGET,
-    )}`,
-  );
-  console.log(`  request latency ${formatSummary(summarize(batch.latencies))}`);
-  console.log(`  ${describeCommits(batchStats, batch.elapsed)}`);
-  if (batchStats.statements > 0) {
-    console.log(
-      `  per commit: ${describeStatements(batchStats, batchStats.commits)}`,
-    );
-  }
-
-  collectGarbage();
-  stats.reset();
-  const single = await profiled(`${kind}-singles`, () =>
-    postSingles(server, singleEvents, SINGLE_CONCURRENCY),
-  );
-  const singleStats = stats.snapshot();
-  const singleRate = perSecond(singleEvents.length, single.elapsed);
-  console.log(
-    `HTTP POST /v1/lineage, single events, ${SINGLE_CONCURRENCY} in flight: ${rate(
-      singleRate,
-    )} events (${singleEvents.length} in ${seconds(single.elapsed)}) = ${(
-      singleRate / baselineRate
-    ).toFixed(2)} x raw batched insert; target >= ${rate(
-      SINGLE_TARGET,
-    )}: ${verdict(singleRate >= SINGLE_TARGET)}`,
-  );
-  console.log(
-    `  request latency ${formatSummary(summarize(single.latencies))}`,
-  );
-  console.log(`  ${describeCommits(singleStats, single.elapsed)}`);
-  if (singleStats.statements > 0) {
-    console.log(
-      `  per commit: ${describeStatements(singleStats, singleStats.commits)}`,
-    );
-  }
-
-  collectGarbage();
-  stats.reset();
-  const concurrent = await profiled(
-    `${kind}-batches-${BATCH_CONCURRENCY}`,
-    () => postBatches(server, concurrentBatchEvents, BATCH_CONCURRENCY),
-  );
-  const concurrentStats = stats.snapshot();
-  const concurrentRate = perSecond(
-    concurrentBatchEvents.length,
-    concurrent.elapsed,
-  );
-  console.log(
-    `HTTP POST /v1/lineage/batch, ${BATCH_SIZE} events each, ${BATCH_CONCURRENCY} in flight: ${rate(
-      concurrentRate,
-    )} events (${concurrentBatchEvents.length} in ${seconds(
-      concurrent.elapsed,
-    )}) = ${(concurrentRate / baselineRate).toFixed(
-      2,
-    )} x raw insert; target >= ${rate(BATCH_TARGET)}: ${verdict(
-      concurrentRate >= BATCH_TARGET,
-    )}`,
-  );
-  console.log(
-    `  request latency ${formatSummary(summarize(concurrent.latencies))}`,
-  );
-  console.log(`  ${describeCommits(concurrentStats, concurrent.elapsed)}`);
+  const batchRate = await measurePhase({
+    ...phase,
+    label: `/v1/lineage/batch, ${BATCH_SIZE} events each, 1 in flight`,
+    profileName: `${kind}-batches-1`,
+    events: batchEvents,
+    target: BATCH_TARGET,
+    post: () => postBatches(server, batchEvents, 1),
+  });
+  const singleRate = await measurePhase({
+    ...phase,
+    label: `/v1/lineage, single events, ${SINGLE_CONCURRENCY} in flight`,
+    profileName: `${kind}-singles`,
+    events: singleEvents,
+    target: SINGLE_TARGET,
+    post: () => postSingles(server, singleEvents, SINGLE_CONCURRENCY),
+  });
+  const concurrentRate = await measurePhase({
+    ...phase,
+    label: `/v1/lineage/batch, ${BATCH_SIZE} events each, ${BATCH_CONCURRENCY} in flight`,
+    profileName: `${kind}-batches-${BATCH_CONCURRENCY}`,
+    events: options.concurrentBatchEvents,
+    target: BATCH_TARGET,
+    post: () =>
+      postBatches(server, options.concurrentBatchEvents, BATCH_CONCURRENCY),
+  });
 
   const singleBaselineMs = await insertBaselineSingles(
     knex,
