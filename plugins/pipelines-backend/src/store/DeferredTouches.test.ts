@@ -1,5 +1,6 @@
 import {
   DeferredTouches,
+  emptyTouchWrites,
   splitTouchWrites,
   TouchWrites,
 } from './DeferredTouches';
@@ -7,14 +8,7 @@ import {
 const at = (time: string) => new Date(`2026-11-02T${time}Z`);
 
 function touches(overrides: Partial<TouchWrites>): TouchWrites {
-  return {
-    pipelines: [],
-    datasets: [],
-    lineageEdges: [],
-    pipelineEdges: [],
-    columnLineage: [],
-    ...overrides,
-  };
+  return { ...emptyTouchWrites(), ...overrides };
 }
 
 describe('DeferredTouches', () => {

@@ -51,7 +51,7 @@ const TOUCH_TABLES = [
   'columnLineage',
 ] as const;
 
-function emptyTouchWrites(): TouchWrites {
+export function emptyTouchWrites(): TouchWrites {
   return {
     pipelines: [],
     datasets: [],

@@ -13,21 +13,23 @@ export class SharedExclusiveLock {
   private exclusiveHeld = false;
   private readonly waiting: Waiter[] = [];
 
-  async withShared<T>(fn: () => Promise<T>): Promise<T> {
-    await this.acquire(false);
-    try {
-      return await fn();
-    } finally {
-      this.release(false);
-    }
+  withShared<T>(fn: () => Promise<T>): Promise<T> {
+    return this.holding(false, fn);
   }
 
-  async withExclusive<T>(fn: () => Promise<T>): Promise<T> {
-    await this.acquire(true);
+  withExclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.holding(true, fn);
+  }
+
+  private async holding<T>(
+    exclusive: boolean,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    await this.acquire(exclusive);
     try {
       return await fn();
     } finally {
-      this.release(true);
+      this.release(exclusive);
     }
   }
 
