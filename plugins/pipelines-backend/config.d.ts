@@ -23,9 +23,11 @@ export interface Config {
       maxConcurrentCommits?: number;
       /**
        * How often the last-seen and last-written times of rows the store
-       * already holds are written, in milliseconds; meanwhile they are
-       * coalesced in memory, recoverable from the raw events. 0 writes them
-       * with every commit. Defaults to 5000.
+       * already holds, and each pipeline's denormalized latest run, are
+       * written, in milliseconds; meanwhile they are coalesced in memory,
+       * recoverable from the raw events. This replica's own answers read
+       * them current; another replica's lists may show a latest run state
+       * this much older. 0 writes them with every commit. Defaults to 5000.
        */
       touchFlushIntervalMs?: number;
     };

@@ -57,7 +57,8 @@ describe.each(ids)('deferred touches on %s', databaseId => {
     expect(await first.getDataset('warehouse/mart.orders')).toMatchObject({
       lastSeenAt: '2026-11-02T03:00:00.000Z',
     });
-    expect(await knex('ingest_checkpoints').select()).toEqual([]);
+    // Only the pipeline's latest-run refresh is held.
+    expect(first.deferredTouchCount).toBe(1);
 
     await applyDeferring(first, completed);
     // The run is committed at once; the known dataset's times wait.
@@ -77,6 +78,41 @@ describe.each(ids)('deferred touches on %s', databaseId => {
       lastWrittenAt: '2026-11-02T04:00:00.000Z',
       lastWrittenByRun: runId,
     });
+    expect(await knex('ingest_checkpoints').select()).toEqual([]);
+    expect(first.deferredTouchCount).toBe(0);
+  });
+
+  it("holds the refresh of a pipeline's latest run until a flush, and refreshes it before its own reads", async () => {
+    const { knex, first } = await createStores();
+    const storedLatestRun = async () =>
+      knex('pipelines').select('latest_run_state').first();
+    await applyDeferring(first, started);
+    expect(await storedLatestRun()).toEqual({ latest_run_state: null });
+    expect(await knex('ingest_checkpoints').select()).toHaveLength(1);
+
+    const [{ id: pipelineId }] = await knex('pipelines').select('id');
+    expect(await first.getPipeline(pipelineId)).toMatchObject({
+      latestRunState: 'running',
+    });
+    expect(await storedLatestRun()).toEqual({ latest_run_state: 'running' });
+
+    await applyDeferring(first, completed);
+    expect(await storedLatestRun()).toEqual({ latest_run_state: 'running' });
+    expect(
+      (await first.listPipelines({ offset: 0, limit: 10 })).items.map(p => [
+        p.id,
+        p.latestRunState,
+      ]),
+    ).toEqual([[pipelineId, 'succeeded']]);
+
+    await applyDeferring(first, {
+      ...completed,
+      eventType: 'FAIL',
+      eventTime: '2026-11-02T05:00:00Z',
+    });
+    // A flush refreshes what no read asked for, and clears the checkpoint.
+    expect(await first.flushDeferredTouches()).toBeGreaterThan(0);
+    expect(await storedLatestRun()).toEqual({ latest_run_state: 'failed' });
     expect(await knex('ingest_checkpoints').select()).toEqual([]);
     expect(first.deferredTouchCount).toBe(0);
   });
@@ -131,6 +167,10 @@ describe.each(ids)('deferred touches on %s', databaseId => {
       lastWrittenByRun: runId,
     });
     expect(await knex('ingest_checkpoints').select()).toEqual([]);
+    // The refresh of the latest run that `first` held is replayed too.
+    expect(await knex('pipelines').select('latest_run_state')).toEqual([
+      { latest_run_state: 'succeeded' },
+    ]);
     // Replaying changed nothing else: still one run, two raw events.
     expect(await second.getRun(runId)).toMatchObject({ state: 'succeeded' });
     expect(await second.countRawEvents()).toBe(2);

@@ -4,7 +4,7 @@ import { concatStoreWrites, StoreWrites } from '../store/StoreWrites';
 import { mapOpenLineageEvent } from './mapOpenLineageEvent';
 import { OpenLineageEvent } from './openLineageTypes';
 
-/** A replica flushes every second; one silent this long has died or hung. */
+/** A replica flushes every few seconds; one silent this long has died or hung. */
 const DEFAULT_STALE_AFTER_MS = 60_000;
 const PAGE_SIZE = 500;
 

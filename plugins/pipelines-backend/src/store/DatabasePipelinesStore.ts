@@ -38,7 +38,11 @@ import {
   StoredRawEvent,
   TouchCheckpoint,
 } from './PipelinesStore';
-import { DeferredTouches, splitTouchWrites } from './DeferredTouches';
+import {
+  DeferredTouches,
+  emptyTouchWrites,
+  splitTouchWrites,
+} from './DeferredTouches';
 import { SharedExclusiveLock } from './SharedExclusiveLock';
 import { inlinePostgresSql, UpsertStatement } from './inlineSql';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
@@ -428,11 +432,21 @@ export class DatabasePipelinesStore implements PipelinesStore {
       return 0;
     }
     const parts = splitTouchWrites(taken.writes, FLUSH_PART_ROWS);
-    for (const [index, part] of parts.entries()) {
+    // Latest runs last: they read the runs, which the touches do not change.
+    const latestRunParts = chunks(taken.latestRunPipelineIds, FLUSH_PART_ROWS);
+    for (let index = 0; index < parts.length + latestRunParts.length; index++) {
       try {
         await this.touchLock.withExclusive(() => {
           const now = new Date();
-          const writes = { ...emptyStoreWrites(), ...part };
+          if (index >= parts.length) {
+            return this.runAtomically(
+              this.latestRunStatements(
+                latestRunParts[index - parts.length],
+                now,
+              ),
+            );
+          }
+          const writes = { ...emptyStoreWrites(), ...parts[index] };
           return this.runAtomically([
             ...this.pipelineStatements(writes.pipelines, now),
             ...this.datasetStatements(writes, now),
@@ -442,9 +456,15 @@ export class DatabasePipelinesStore implements PipelinesStore {
         });
       } catch (error) {
         // Held again, to be flushed next time; the checkpoint still covers it.
-        const unwritten = parts.slice(index);
+        const unwrittenTouches = parts.slice(index);
+        const unrefreshed = latestRunParts
+          .slice(Math.max(0, index - parts.length))
+          .flat();
         await this.touchLock.withExclusive(async () => {
-          for (const rest of unwritten) {
+          if (unrefreshed.length > 0) {
+            this.touches.add(emptyTouchWrites(), taken.since, unrefreshed);
+          }
+          for (const rest of unwrittenTouches) {
             this.touches.add(rest, taken.since);
           }
         });
@@ -600,6 +620,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
       writes,
       deferTouches,
     );
+    const latestRunPipelineIds = [
+      ...new Set(toWrite.runs.map(run => run.pipelineId)),
+    ];
+    const deferredCount =
+      touchCount + (deferTouches ? latestRunPipelineIds.length : 0);
     // Touches are derived from raw events committed here: the checkpoint says
     // from which on they must be replayed if this replica dies before a flush.
     const receivedSince = writes.rawEvents.reduce<Date>(
@@ -608,7 +633,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
     );
     const pendingSince = this.touches.pendingSince;
     const checkpoint =
-      touchCount > 0 && (!pendingSince || receivedSince < pendingSince)
+      deferredCount > 0 && (!pendingSince || receivedSince < pendingSince)
         ? receivedSince
         : undefined;
 
@@ -622,10 +647,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
       ...this.columnLineageStatements(toWrite),
       ...this.qualityResultStatements(toWrite),
       ...this.qualityMetricsStatements(toWrite),
-      ...this.latestRunStatements(
-        [...new Set(toWrite.runs.map(run => run.pipelineId))],
-        now,
-      ),
+      ...(deferTouches
+        ? []
+        : this.latestRunStatements(latestRunPipelineIds, now)),
       ...(checkpoint
         ? [
             this.db('ingest_checkpoints')
@@ -643,8 +667,12 @@ export class DatabasePipelinesStore implements PipelinesStore {
     for (const alias of writes.datasetAliases) {
       this.aliases.set(alias.aliasId, alias.datasetId);
     }
-    if (touchCount > 0) {
-      this.touches.add(touches, receivedSince);
+    if (deferredCount > 0) {
+      this.touches.add(
+        touches,
+        receivedSince,
+        deferTouches ? latestRunPipelineIds : [],
+      );
       if (this.touches.size > MAX_DEFERRED_TOUCHES) {
         // Not awaited: the flush takes turns with this commit's caller. A
         // failure leaves the touches held for the next flush, which logs it.
@@ -1058,7 +1086,26 @@ export class DatabasePipelinesStore implements PipelinesStore {
     );
   }
 
+  /**
+   * Refreshes the latest run of these pipelines (all when not given) now if
+   * a deferred refresh is held for them, so that this replica answers what it
+   * acknowledged. They stay held: the next flush finds them current.
+   */
+  private async refreshHeldLatestRuns(pipelineIds?: string[]): Promise<void> {
+    if (this.touches.pendingLatestRuns(pipelineIds).length === 0) {
+      return;
+    }
+    await this.touchLock.withExclusive(async () => {
+      const held = this.touches.pendingLatestRuns(pipelineIds).sort();
+      const now = new Date();
+      for (const part of chunks(held, FLUSH_PART_ROWS)) {
+        await this.runAtomically(this.latestRunStatements(part, now));
+      }
+    });
+  }
+
   async getPipeline(id: string): Promise<Pipeline | undefined> {
+    await this.refreshHeldLatestRuns([id]);
     const row = await selectPipelines(this.db)
       .where('pipelines.id', id)
       .first();
@@ -1066,6 +1113,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   async listPipelines(options: ListPipelinesOptions): Promise<PipelinesPage> {
+    await this.refreshHeldLatestRuns();
     const filter = (query: Knex.QueryBuilder) => {
       if (options.search) {
         const pattern = `%${escapeLike(options.search.toLowerCase())}%`;
@@ -1249,6 +1297,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
     if (!row) {
       return undefined;
     }
+    await this.refreshHeldLatestRuns();
     const pipelines = await this.db('lineage_edges as e')
       .join('pipelines as p', 'p.id', 'e.pipeline_id')
       .where('e.dataset_id', datasetId)
@@ -1415,6 +1464,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
     pipelineIds: string[],
     datasetIds: string[],
   ): Promise<NodeSummaries> {
+    await this.refreshHeldLatestRuns(pipelineIds);
     // One statement per table whatever the number of ids: a lineage answer
     // names up to thousands of nodes.
     const [pipelineRows, datasetRows] = await Promise.all([

@@ -66,7 +66,9 @@ export function emptyTouchWrites(): TouchWrites {
  * when they were last (or first) seen or written: coalesced here, one row per
  * key, until the next flush writes them in one transaction. A busy pipeline's
  * datasets and edges come with every event; this writes them once per flush
- * instead of once per event.
+ * instead of once per event. The same goes for the refresh of a pipeline's
+ * latest run, which every run event asks for: it rewrites the wide pipelines
+ * row and its indexes.
  */
 export class DeferredTouches {
   private readonly tables: {
@@ -87,6 +89,8 @@ export class DeferredTouches {
       mergeColumnLineage,
     ),
   };
+  /** Pipelines whose denormalized latest run is to be refreshed. */
+  private readonly latestRunPipelines = new Set<string>();
   /** When the oldest raw event whose touches are held here was received. */
   private since?: Date;
 
@@ -97,13 +101,28 @@ export class DeferredTouches {
   get size(): number {
     return TOUCH_TABLES.reduce(
       (sum, table) => sum + this.tables[table].rows.size,
-      0,
+      this.latestRunPipelines.size,
     );
   }
 
-  add(touches: TouchWrites, receivedSince: Date) {
+  /** Which of these pipelines have a latest-run refresh held here. */
+  pendingLatestRuns(pipelineIds?: Iterable<string>): string[] {
+    if (!pipelineIds) {
+      return [...this.latestRunPipelines];
+    }
+    return [...pipelineIds].filter(id => this.latestRunPipelines.has(id));
+  }
+
+  add(
+    touches: TouchWrites,
+    receivedSince: Date,
+    latestRunPipelineIds: Iterable<string> = [],
+  ) {
     for (const table of TOUCH_TABLES) {
       (this.tables[table] as Coalesced<unknown>).add(touches[table]);
+    }
+    for (const id of latestRunPipelineIds) {
+      this.latestRunPipelines.add(id);
     }
     if (!this.since || receivedSince < this.since) {
       this.since = receivedSince;
@@ -114,7 +133,14 @@ export class DeferredTouches {
    * Hands over everything held, in key order (as every transaction locks
    * rows), and starts afresh.
    */
-  take(): { writes: StoreWrites; since: Date; count: number } | undefined {
+  take():
+    | {
+        writes: StoreWrites;
+        latestRunPipelineIds: string[];
+        since: Date;
+        count: number;
+      }
+    | undefined {
     const since = this.since;
     const count = this.size;
     if (!since || count === 0) {
@@ -125,9 +151,12 @@ export class DeferredTouches {
       (held[table] as unknown[]) = [...this.tables[table].rows.values()];
       this.tables[table].rows.clear();
     }
+    const latestRunPipelineIds = [...this.latestRunPipelines].sort();
+    this.latestRunPipelines.clear();
     this.since = undefined;
     return {
       writes: mergeStoreWrites({ ...emptyStoreWrites(), ...held }),
+      latestRunPipelineIds,
       since,
       count,
     };

@@ -137,8 +137,10 @@ export interface ApplyWritesOptions {
   /**
    * Rows the store already holds with the same content, whose only change is
    * when they were seen or written, are held in memory, coalesced, and
-   * written by `flushDeferredTouches`. The commit records since when they are
-   * pending, so that raw events can replay them if this replica dies first.
+   * written by `flushDeferredTouches`, and so is the refresh of each written
+   * pipeline's latest run (this store's own reads refresh it first). The
+   * commit records since when they are pending, so that raw events can
+   * replay them if this replica dies first.
    */
   deferTouches?: boolean;
 }
