@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import {
   OpenLineageValidator,
+  rememberingFormat,
   ValidationProblem,
   ValidationResult,
 } from './OpenLineageValidator';
@@ -387,6 +388,25 @@ describe('OpenLineageValidator', () => {
         { path: '$.outputs', message: 'must be array' },
       ]);
     });
+  });
+
+  it('rejects a producer that is not a URI, however often it comes', () => {
+    const event = { ...runEvent(), producer: 'not a uri' };
+    for (let i = 0; i < 3; i++) {
+      expect(problemsOf(validator.validate(event))).toEqual([
+        { path: '$.producer', message: 'must match format "uri"' },
+      ]);
+      expect(validator.validate(runEvent()).valid).toBe(true);
+    }
+  });
+
+  it('remembers format answers, testing each text once', () => {
+    const test = jest.fn((text: string) => text.startsWith('https://'));
+    const remembering = rememberingFormat(test);
+    expect(
+      ['https://a', 'b', 'https://a', 'b'].map(text => remembering(text)),
+    ).toEqual([true, false, true, false]);
+    expect(test).toHaveBeenCalledTimes(2);
   });
 
   it('does not modify the validated event', () => {

@@ -5,6 +5,31 @@ import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { OpenLineageEvent, OpenLineageEventKind } from './openLineageTypes';
 
+type FormatTest = (text: string) => boolean;
+
+const REMEMBERED_FORMAT_RESULTS = 10_000;
+
+/**
+ * A format test that remembers its answers. Every event and facet carries a
+ * `producer` and a `schemaURL`, of a few distinct values in all, and the full
+ * `uri` test is a long regular expression.
+ */
+export function rememberingFormat(test: FormatTest): FormatTest {
+  const results = new Map<string, boolean>();
+  return text => {
+    let result = results.get(text);
+    if (result === undefined) {
+      result = test(text);
+      // Bounded: a client sending ever new URIs must not grow it forever.
+      if (results.size >= REMEMBERED_FORMAT_RESULTS) {
+        results.clear();
+      }
+      results.set(text, result);
+    }
+    return result;
+  };
+}
+
 /** One reason why an event was rejected. */
 export interface ValidationProblem {
   /** JSON path of the offending value, e.g. `$.run.runId` or `$.inputs[0].name`. */
@@ -99,6 +124,10 @@ export class OpenLineageValidator {
 
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
+    ajv.addFormat(
+      'uri',
+      rememberingFormat(addFormats.get('uri') as FormatTest),
+    );
     // The core schema first: every facet schema $refs it by its absolute $id.
     ajv.addSchema(core);
     for (const facet of facets) {
