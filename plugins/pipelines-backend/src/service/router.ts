@@ -23,6 +23,7 @@ import {
   CatalogExportRows,
   PipelinesStore,
 } from '../store/PipelinesStore';
+import { jsonBodyReader, writeJson } from './ingestHttp';
 import { parseListPipelinesQuery } from './parseListPipelinesQuery';
 import { parseQuery } from './queryParameters';
 
@@ -337,8 +338,8 @@ export async function createRouter(
       next(error);
     }
   };
-  const singleEventParser = express.json({ limit: maxEventBytes });
-  const batchParser = express.json({ limit: maxBatchBytes });
+  const singleEventParser = jsonBodyReader(maxEventBytes);
+  const batchParser = jsonBodyReader(maxBatchBytes);
 
   const ingestEvent: openapi.DocRequestHandler<
     typeof spec,
@@ -349,7 +350,7 @@ export async function createRouter(
     // JSON value, whatever its type says; the ingestor validates it.
     const [result] = await ingestor.ingest([req.body]);
     if (result.status === 'accepted') {
-      res.status(201).json({ status: 'accepted' });
+      writeJson(res, 201, { status: 'accepted' });
       return;
     }
     res.status(result.statusCode).json({
@@ -398,7 +399,7 @@ export async function createRouter(
       requestBytes: Number.isFinite(requestBytes) ? requestBytes : undefined,
     });
     const accepted = results.filter(r => r.status === 'accepted').length;
-    res.status(200).json({
+    writeJson(res, 200, {
       accepted,
       rejected: results.length - accepted,
       results,
