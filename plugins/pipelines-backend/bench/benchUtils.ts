@@ -365,3 +365,71 @@ export async function profiled<T>(name: string, fn: () => Promise<T>) {
     console.log(`  CPU profile: ${file}`);
   }
 }
+
+/**
+ * CPU milliseconds of every process of a PostgreSQL server on this machine
+ * (backends, WAL writer, checkpointer), from /proc; undefined where /proc
+ * cannot tell (not Linux, or no local server).
+ */
+function localPostgresCpuMs(): number | undefined {
+  let ticks = 0;
+  let found = false;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const nameEnd = stat.lastIndexOf(')');
+    if (stat.slice(stat.indexOf('(') + 1, nameEnd) !== 'postgres') continue;
+    // utime and stime, fields 14 and 15 of stat(5), counted from the state.
+    const fields = stat.slice(nameEnd + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+    found = true;
+  }
+  // Linux reports them in USER_HZ, 100 per second on every architecture.
+  return found ? ticks * 10 : undefined;
+}
+
+export interface CpuSpent {
+  /** This thread's, the server's event loop. */
+  serverThreadMs: number;
+  /** The rest of this process: the client's worker thread, GC and libuv helpers. */
+  restOfProcessMs: number;
+  postgresMs?: number;
+}
+
+const threadCpuUsage = (
+  process as unknown as { threadCpuUsage?: () => NodeJS.CpuUsage }
+).threadCpuUsage;
+
+/**
+ * Starts counting CPU time; the answer says where it went. Unlike rates, CPU
+ * per event hardly moves when something else shares the machine.
+ */
+export function startCpuMeter(): () => CpuSpent {
+  const ms = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+  const thread = threadCpuUsage ? ms(threadCpuUsage()) : 0;
+  const whole = ms(process.cpuUsage());
+  const postgres = localPostgresCpuMs();
+  return () => {
+    const serverThreadMs = threadCpuUsage ? ms(threadCpuUsage()) - thread : 0;
+    const postgresNow = localPostgresCpuMs();
+    return {
+      serverThreadMs,
+      restOfProcessMs: ms(process.cpuUsage()) - whole - serverThreadMs,
+      postgresMs:
+        postgres !== undefined && postgresNow !== undefined
+          ? postgresNow - postgres
+          : undefined,
+    };
+  };
+}

@@ -17,6 +17,7 @@
  * during each measurement.
  */
 import http from 'node:http';
+import os from 'node:os';
 import { AddressInfo } from 'node:net';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import express from 'express';
@@ -39,6 +40,8 @@ import {
   loadLine,
   describeDatabaseSettings,
   profiled,
+  startCpuMeter,
+  CpuSpent,
 } from './benchUtils';
 import { BenchServer, startBenchServer } from './benchServer';
 import {
@@ -286,6 +289,7 @@ interface RoundFigures {
 async function measurePhase(options: {
   label: string;
   profileName: string;
+  kind: BenchDatabaseKind;
   events: object[];
   stats: ReturnType<typeof instrument>;
   baselineRate: number;
@@ -295,7 +299,9 @@ async function measurePhase(options: {
   const { stats, events, baselineRate, target } = options;
   collectGarbage();
   stats.reset();
+  const cpuSpent = startCpuMeter();
   const result = await profiled(options.profileName, options.post);
+  const cpu = cpuSpent();
   const commits = stats.snapshot();
   const eventRate = perSecond(events.length, result.elapsed);
   console.log(
@@ -311,12 +317,49 @@ async function measurePhase(options: {
     `  request latency ${formatSummary(summarize(result.latencies))}`,
   );
   console.log(`  ${describeCommits(commits, result.elapsed)}`);
+  console.log(
+    `  ${describeCpu(cpu, events.length, options.kind === 'postgres')}`,
+  );
   if (commits.statements > 0) {
     console.log(
       `  per commit: ${describeStatements(commits, commits.commits)}`,
     );
   }
   return eventRate;
+}
+
+/**
+ * CPU per 1,000 events, and the rate the CPU would allow if nothing else ran
+ * (the client included, as it shares the cores here).
+ */
+function describeCpu(cpu: CpuSpent, events: number, postgres: boolean) {
+  const per1000 = (ms: number) => Math.round((ms / events) * 1000);
+  const postgresMs = postgres ? cpu.postgresMs : 0;
+  const total = cpu.serverThreadMs + cpu.restOfProcessMs + (postgresMs ?? 0);
+  let database = 'SQLite in the server thread';
+  if (postgres) {
+    database =
+      postgresMs === undefined
+        ? 'PostgreSQL not measured (not a local server)'
+        : `PostgreSQL ${per1000(postgresMs)} ms`;
+  }
+  return `CPU per 1,000 events: server thread ${per1000(
+    cpu.serverThreadMs,
+  )} ms, client thread and helpers ${per1000(
+    cpu.restOfProcessMs,
+  )} ms, ${database}${
+    postgresMs === undefined ? '' : `; ${describeCpuBound(cpu, total, events)}`
+  }`;
+}
+
+/** The rate the CPU allows: all of it shared, the server's thread on one core. */
+function describeCpuBound(cpu: CpuSpent, totalMs: number, events: number) {
+  const cores = os.cpus().length;
+  const machineBound = (cores * 1000 * events) / totalMs;
+  const threadBound = (1000 * events) / cpu.serverThreadMs;
+  return threadBound < machineBound
+    ? `at most ${rate(threadBound)} events with the server thread on one core`
+    : `at most ${rate(machineBound)} events on ${cores} cores`;
 }
 
 /** One measurement of each kind, on events not sent before. */
@@ -339,7 +382,7 @@ async function measureRound(options: {
       baselineRate,
     )} rows (${batchRows.length} rows in ${seconds(baselineMs)})`,
   );
-  const phase = { stats, baselineRate };
+  const phase = { stats, baselineRate, kind };
 
   const batchRate = await measurePhase({
     ...phase,
