@@ -8,6 +8,7 @@ describe('inlinePostgresSql', () => {
     const sql = inlinePostgresSql(
       knex('t').insert({
         text: "it's? $1",
+        plain: '{"a":"b"}',
         path: 'C:\\temp',
         at: new Date('2026-11-02T03:00:00Z'),
         count: 3,
@@ -16,7 +17,7 @@ describe('inlinePostgresSql', () => {
       }),
     );
     expect(sql).toBe(
-      `insert into "t" ("at", "count", "none", "ok", "path", "text") values ('2026-11-02T03:00:00.000Z', 3, NULL, false, E'C:\\\\temp', 'it''s? $1')`,
+      `insert into "t" ("at", "count", "none", "ok", "path", "plain", "text") values ('2026-11-02T03:00:00.000Z', 3, NULL, false, E'C:\\\\temp', '{"a":"b"}', 'it''s? $1')`,
     );
   });
 
