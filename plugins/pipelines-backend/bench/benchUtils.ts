@@ -416,16 +416,18 @@ const threadCpuUsage = (
  * per event hardly moves when something else shares the machine.
  */
 export function startCpuMeter(): () => CpuSpent {
-  const ms = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
-  const thread = threadCpuUsage ? ms(threadCpuUsage()) : 0;
-  const whole = ms(process.cpuUsage());
+  const msOf = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+  const thread = threadCpuUsage ? msOf(threadCpuUsage()) : 0;
+  const whole = msOf(process.cpuUsage());
   const postgres = localPostgresCpuMs();
   return () => {
-    const serverThreadMs = threadCpuUsage ? ms(threadCpuUsage()) - thread : 0;
+    const serverThreadMs = threadCpuUsage
+      ? msOf(threadCpuUsage()) - thread
+      : 0;
     const postgresNow = localPostgresCpuMs();
     return {
       serverThreadMs,
-      restOfProcessMs: ms(process.cpuUsage()) - whole - serverThreadMs,
+      restOfProcessMs: msOf(process.cpuUsage()) - whole - serverThreadMs,
       postgresMs:
         postgres !== undefined && postgresNow !== undefined
           ? postgresNow - postgres

@@ -333,7 +333,7 @@ async function measurePhase(options: {
  * (the client included, as it shares the cores here).
  */
 function describeCpu(cpu: CpuSpent, events: number, postgres: boolean) {
-  const per1000 = (ms: number) => Math.round((ms / events) * 1000);
+  const per1000 = (spent: number) => Math.round((spent / events) * 1000);
   const postgresMs = postgres ? cpu.postgresMs : 0;
   const total = cpu.serverThreadMs + cpu.restOfProcessMs + (postgresMs ?? 0);
   let database = 'SQLite in the server thread';
