@@ -74,6 +74,17 @@ describe('jsonBodyReader and writeJson', () => {
     expect(response.body.message).toMatch(/^Request body is not valid JSON/);
   });
 
+  it('answers 400 for a body that does not inflate', async () => {
+    const response = await request(createApp(1000))
+      .post('/')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize(sendRaw)
+      .send(Buffer.from('{"not":"gzip"}'));
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/^Cannot read the request body/);
+  });
+
   it('answers 413 for a body over the limit, declared or inflated', async () => {
     const app = createApp(100);
     const large = JSON.stringify({ text: 'x'.repeat(200) });

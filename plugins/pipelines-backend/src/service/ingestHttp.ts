@@ -121,6 +121,14 @@ export function jsonBodyReader(limit: number): express.RequestHandler {
     req.on('aborted', () =>
       settle(new IngestBodyError(400, 'The request was aborted')),
     );
+    if (body !== req) {
+      // The inflater does not see the request's own errors.
+      req.on('error', error =>
+        settle(
+          new IngestBodyError(400, `Cannot read the request body: ${error}`),
+        ),
+      );
+    }
     body.on('end', () => {
       if (settled) return;
       const text = Buffer.concat(chunks, received).toString('utf8');
