@@ -186,6 +186,7 @@ export const pipelinesPlugin = createBackendPlugin({
           auditor,
           notifications,
           logger,
+          onPipelinesChanged: ids => pipelineSignals.notify(ids),
         });
         await scheduler.scheduleTask({
           id: BACKFILLS_TASK_ID,

@@ -35,6 +35,7 @@ export async function createTestApp(
     auditor?: AuditorService;
     notifications?: NotificationService;
     clock?: () => Date;
+    onPipelinesChanged?: (pipelineIds: string[]) => void;
   } = {},
 ) {
   const logger = mockServices.logger.mock();
@@ -70,6 +71,7 @@ export async function createTestApp(
     notifications: backfillOptions.notifications,
     logger,
     clock: backfillOptions.clock,
+    onPipelinesChanged: backfillOptions.onPipelinesChanged,
   });
   const monitoring = await DatabaseMonitoringStore.create({
     database: databaseServiceFor(knex),

@@ -176,6 +176,11 @@ export interface BackfillServiceOptions {
   notifications?: NotificationService;
   logger: LoggerService;
   clock?: () => Date;
+  /**
+   * Told of pipelines whose runs now answer differently: a run linked to a
+   * backfill shows it, and that link is made here, not by a run's commit.
+   */
+  onPipelinesChanged?: (pipelineIds: string[]) => void;
 }
 
 /**
@@ -631,6 +636,9 @@ export class BackfillService {
       }
     }
     await this.options.backfills.updatePartitions(backfill.id, patches);
+    if (patches.length > 0) {
+      this.options.onPipelinesChanged?.([backfill.pipelineId]);
+    }
     const patched = new Map(patches.map(p => [p.partition.getTime(), p]));
     return partitions.map(partition => {
       const patch = patched.get(partition.partition.getTime());

@@ -127,6 +127,7 @@ describe.each(ids)('backfills on %s', databaseId => {
   let auditor: ReturnType<typeof mockServices.auditor.mock>;
   let audited: Array<{ eventId: string; outcome: string; meta?: any }>;
   let notifications: { send: jest.Mock };
+  const onPipelinesChanged = jest.fn();
   let now: Date;
 
   async function seedPipeline(provider: FakeScheduler, name: string) {
@@ -187,6 +188,7 @@ describe.each(ids)('backfills on %s', databaseId => {
         auditor,
         notifications: notifications as any,
         clock: () => now,
+        onPipelinesChanged,
       },
     );
   }
@@ -631,6 +633,7 @@ describe.each(ids)('backfills on %s', databaseId => {
 
   it('follows a native backfill through the runs the scheduler reports', async () => {
     const { app: http, backfills } = await app();
+    onPipelinesChanged.mockClear();
     const created = await request(http)
       .post('/v1/pipelines/native%3Adaily/backfills')
       .set('authorization', as(OWNER))
@@ -663,6 +666,12 @@ describe.each(ids)('backfills on %s', databaseId => {
       succeeded: 1,
       running: 1,
     });
+    // Linking the runs changes what they answer (their backfill): open pages
+    // are told, as no commit of a run tells them.
+    expect(onPipelinesChanged).toHaveBeenCalledWith(['native:daily']);
+    onPipelinesChanged.mockClear();
+    await backfills.advance();
+    expect(onPipelinesChanged).not.toHaveBeenCalled();
 
     native.nativeState = 'succeeded';
     await writeRuns(native, [
