@@ -44,7 +44,9 @@ import {
 import {
   createContext,
   memo,
+  startTransition,
   useContext,
+  useDeferredValue,
   useEffect,
   useMemo,
   useRef,
@@ -252,10 +254,12 @@ export function PipelinesTable() {
     () => new Set(value?.items.map(pipeline => pipeline.id)),
     [value],
   );
-  const entityPaths = useEntityPaths(value?.items);
+  // The links come after the rows: at low priority, so React draws them in
+  // slices between which the browser paints and handles input.
+  const entityPaths = useDeferredValue(useEntityPaths(value?.items));
   // The first time rows come, a screenful is drawn first (so it shows
-  // sooner), the rest a screenful per frame (so the page never freezes for
-  // long); later pages come whole.
+  // sooner), the rest a screenful per frame at low priority (so the page
+  // never freezes for long); later pages come whole.
   const [rowLimit, setRowLimit] = useState(ROWS_PER_FRAME);
   const rowCount = value?.items.length ?? 0;
   useEffect(() => {
@@ -266,7 +270,7 @@ export function PipelinesTable() {
       return undefined;
     }
     const frame = requestAnimationFrame(() =>
-      setRowLimit(limit => limit + ROWS_PER_FRAME),
+      startTransition(() => setRowLimit(limit => limit + ROWS_PER_FRAME)),
     );
     return () => cancelAnimationFrame(frame);
   }, [rowCount, rowLimit]);
