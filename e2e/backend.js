@@ -53,6 +53,10 @@ async function startBackend(logFile) {
     [
       'app:',
       `  baseUrl: ${baseUrl}`,
+      // The app built in this checkout: by its name the backend would find
+      // the one its dependencies resolve to, in another checkout when
+      // node_modules is shared (a git worktree).
+      `  packageName: ${path.join(ROOT, 'packages/app')}`,
       'backend:',
       `  baseUrl: ${baseUrl}`,
       '  listen:',

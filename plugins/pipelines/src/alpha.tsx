@@ -1,6 +1,7 @@
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
   ApiBlueprint,
+  ApiHolder,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -19,6 +20,15 @@ import { rootRouteRef } from './routes';
 
 const pipelinesRouteRef = convertLegacyRouteRef(rootRouteRef);
 
+/** The page's code, and the first page of pipelines while the code loads. */
+function loadPipelinesPage(apis: ApiHolder) {
+  const api = apis.get(pipelinesApiRef);
+  if (api) {
+    prefetchFirstPage(api, window.location.search);
+  }
+  return import('./components/PipelinesPage');
+}
+
 /** @alpha */
 export const pipelinesApi = ApiBlueprint.make({
   params: defineParams =>
@@ -32,21 +42,23 @@ export const pipelinesApi = ApiBlueprint.make({
 
 /** @alpha */
 export const pipelinesPage = PageBlueprint.makeWithOverrides({
-  factory(originalFactory, { apis }) {
+  factory(originalFactory, { apis, config }) {
+    const path = config.path ?? '/pipelines';
+    // A full page load of this page: both start now, with the app, while it
+    // signs in and draws its frame, not once it draws the page. (The request
+    // waits for the sign-in for its token.)
+    let early = window.location.pathname.replace(/\/+$/, '').endsWith(path)
+      ? loadPipelinesPage(apis)
+      : undefined;
     return originalFactory({
-      path: '/pipelines',
+      path,
       title: 'Pipelines',
       icon: <AccountTreeIcon fontSize="inherit" />,
       routeRef: pipelinesRouteRef,
       loader: () => {
-        // The first page of pipelines loads while the page's code does.
-        const api = apis.get(pipelinesApiRef);
-        if (api) {
-          prefetchFirstPage(api, window.location.search);
-        }
-        return import('./components/PipelinesPage').then(m => (
-          <m.PipelinesContent />
-        ));
+        const page = early ?? loadPipelinesPage(apis);
+        early = undefined;
+        return page.then(m => <m.PipelinesContent />);
       },
     });
   },

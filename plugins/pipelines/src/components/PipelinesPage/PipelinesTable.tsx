@@ -30,6 +30,7 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
+import { styled } from '@mui/material/styles';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
@@ -43,7 +44,9 @@ import {
 import {
   createContext,
   memo,
+  startTransition,
   useContext,
+  useDeferredValue,
   useEffect,
   useMemo,
   useRef,
@@ -58,13 +61,16 @@ import {
   Filters,
   listPipelinesOnce,
   pipelinesQuery,
+  readyFirstPage,
   readFilters,
   RECENT_RUNS,
   ROWS_PER_PAGE_OPTIONS,
 } from './firstPage';
+import { pipelineRowStyles } from './rowStyles';
 import { PipelineStateChips } from '../shared/LateChip';
 import { RecentRunsStrip } from '../shared/RecentRunsStrip';
-import { TimeAgo } from '../shared/TimeAgo';
+import { timeAgo } from '../shared/TimeAgo';
+import { localeString } from '../../lib/formatters';
 import { namesAny, useSignalRefresh } from '../shared/useSignalRefresh';
 
 function writeFilters(filters: Filters): URLSearchParams {
@@ -96,7 +102,7 @@ function PipelineTitle(props: { pipeline: Pipeline }) {
   const entityPath = useContext(EntityPathsContext)?.get(pipeline.id);
   const title = pipeline.title ?? pipeline.name;
   return (
-    <Typography variant="body2" fontWeight="medium">
+    <p className="tl-title">
       {entityPath ? (
         <Link component={RouterLink} to={entityPath}>
           {title}
@@ -104,49 +110,61 @@ function PipelineTitle(props: { pipeline: Pipeline }) {
       ) : (
         title
       )}
-    </Typography>
+    </p>
   );
 }
 
+/** The table, with the styles of its light rows (see `pipelineRowStyles`). */
+const PipelinesTableElement = styled(Table)(({ theme }) =>
+  pipelineRowStyles(theme),
+);
+
 // Memoised: when the entity paths or the schedulers arrive, or a signal
-// reloads the page, only what changed draws again, not every row.
+// reloads the page, only what changed draws again, not every row. Plain
+// elements: see `pipelineRowStyles`.
 const PipelineRow = memo(function Row(props: { pipeline: Pipeline }) {
   const { pipeline } = props;
   return (
-    <TableRow hover>
-      <TableCell>
+    <tr className="tl-row">
+      <td className="tl-cell">
         <PipelineTitle pipeline={pipeline} />
-        <Typography variant="caption" color="text.secondary">
-          {pipeline.id}
-        </Typography>
-      </TableCell>
-      <TableCell>
+        <span className="tl-caption">{pipeline.id}</span>
+      </td>
+      <td className="tl-cell">
         {pipeline.owner ? (
           <EntityRefLink entityRef={pipeline.owner} defaultKind="group" />
         ) : (
           '—'
         )}
-      </TableCell>
-      <TableCell>{pipeline.source}</TableCell>
-      <TableCell>{pipeline.schedule ?? '—'}</TableCell>
-      <TableCell>
+      </td>
+      <td className="tl-cell">{pipeline.source}</td>
+      <td className="tl-cell">{pipeline.schedule ?? '—'}</td>
+      <td className="tl-cell">
         <PipelineStateChips
           state={pipeline.latestRunState}
           late={pipeline.late}
         />
         {pipeline.stale && (
-          <Typography variant="caption" color="warning.main" display="block">
-            stale: scheduler unreachable
-          </Typography>
+          <span className="tl-stale">stale: scheduler unreachable</span>
         )}
-      </TableCell>
-      <TableCell>
+      </td>
+      <td className="tl-cell">
         <RecentRunsStrip runs={pipeline.recentRuns ?? []} slots={RECENT_RUNS} />
-      </TableCell>
-      <TableCell>
-        <TimeAgo time={pipeline.latestRunAt} />
-      </TableCell>
-    </TableRow>
+      </td>
+      <td className="tl-cell">
+        {pipeline.latestRunAt ? (
+          // A plain title, not a Tooltip: one less component per row.
+          <time
+            dateTime={pipeline.latestRunAt}
+            title={localeString(pipeline.latestRunAt)}
+          >
+            {timeAgo(pipeline.latestRunAt)}
+          </time>
+        ) : (
+          '—'
+        )}
+      </td>
+    </tr>
   );
 });
 
@@ -220,18 +238,28 @@ export function PipelinesTable() {
     PIPELINES_CHANGED_SIGNAL_CHANNEL,
     message => namesAny(message, shown.current),
   );
-  const { value, loading, error, retry } = useAsyncRetry(async () => {
+  // On a full page load the first page is often here before the table:
+  // drawn at once, not after a round of progress.
+  const [firstPage] = useState(() =>
+    filters.mine ? undefined : readyFirstPage(pipelinesQuery(filters)),
+  );
+  const answer = useAsyncRetry(async () => {
     if (filters.mine && !owners) return undefined;
     return listPipelinesOnce(pipelinesApi, pipelinesQuery(filters, owners));
   }, [pipelinesApi, params.toString(), owners?.join(','), signalled]);
+  const { loading, error, retry } = answer;
+  // The prefetched page until the first answer, which is that same page.
+  const value = answer.value ?? (loading ? firstPage : undefined);
   shown.current = useMemo(
     () => new Set(value?.items.map(pipeline => pipeline.id)),
     [value],
   );
-  const entityPaths = useEntityPaths(value?.items);
+  // The links come after the rows: at low priority, so React draws them in
+  // slices between which the browser paints and handles input.
+  const entityPaths = useDeferredValue(useEntityPaths(value?.items));
   // The first time rows come, a screenful is drawn first (so it shows
-  // sooner), the rest a screenful per frame (so the page never freezes for
-  // long); later pages come whole.
+  // sooner), the rest a screenful per frame at low priority (so the page
+  // never freezes for long); later pages come whole.
   const [rowLimit, setRowLimit] = useState(ROWS_PER_FRAME);
   const rowCount = value?.items.length ?? 0;
   useEffect(() => {
@@ -242,7 +270,7 @@ export function PipelinesTable() {
       return undefined;
     }
     const frame = requestAnimationFrame(() =>
-      setRowLimit(limit => limit + ROWS_PER_FRAME),
+      startTransition(() => setRowLimit(limit => limit + ROWS_PER_FRAME)),
     );
     return () => cancelAnimationFrame(frame);
   }, [rowCount, rowLimit]);
@@ -293,7 +321,7 @@ export function PipelinesTable() {
     body = (
       <>
         <TableContainer>
-          <Table size="small" aria-label="Pipelines">
+          <PipelinesTableElement size="small" aria-label="Pipelines">
             <TableHead>
               <TableRow>
                 <TableCell>Pipeline</TableCell>
@@ -312,7 +340,7 @@ export function PipelinesTable() {
                 ))}
               </EntityPathsContext.Provider>
             </TableBody>
-          </Table>
+          </PipelinesTableElement>
         </TableContainer>
         <TablePagination
           component="div"

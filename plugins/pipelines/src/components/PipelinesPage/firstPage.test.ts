@@ -4,6 +4,7 @@ import {
   pipelinesQuery,
   prefetchFirstPage,
   readFilters,
+  readyFirstPage,
 } from './firstPage';
 
 const answer = { items: [], totalCount: 0, offset: 0, limit: 50 };
@@ -57,6 +58,24 @@ describe('the first page of pipelines', () => {
 
     await expect(listPipelinesOnce(api, queryOf(''))).resolves.toBe(answer);
     expect(api.listPipelines).toHaveBeenCalledTimes(2);
+  });
+
+  it('is ready for the first drawing once it came, for its own query', async () => {
+    const api = fakeApi();
+    prefetchFirstPage(api, '?q=daily');
+    // Not come yet.
+    expect(readyFirstPage(queryOf('?q=daily'))).toBeUndefined();
+
+    await Promise.resolve();
+    expect(readyFirstPage(queryOf('?q=daily'))).toBe(answer);
+    expect(readyFirstPage(queryOf('?q=other'))).toBeUndefined();
+
+    // The table still takes it, with no new request.
+    await expect(listPipelinesOnce(api, queryOf('?q=daily'))).resolves.toBe(
+      answer,
+    );
+    expect(api.listPipelines).toHaveBeenCalledTimes(1);
+    expect(readyFirstPage(queryOf('?q=daily'))).toBeUndefined();
   });
 
   it('is not prefetched for "mine", which needs the user\'s groups', () => {

@@ -58,8 +58,24 @@ export function pipelinesQuery(
 const PREFETCH_TTL_MS = 10_000;
 
 let prefetched:
-  | { key: string; at: number; answer: Promise<ListPipelinesResponse> }
+  | {
+      key: string;
+      at: number;
+      answer: Promise<ListPipelinesResponse>;
+      /** The answer, once it came. */
+      value?: ListPipelinesResponse;
+    }
   | undefined;
+
+/** The prefetched answer if it is for `query` and fresh. */
+function freshFor(query: ListPipelinesQuery) {
+  const ready = prefetched;
+  return ready &&
+    ready.key === JSON.stringify(query) &&
+    Date.now() - ready.at < PREFETCH_TTL_MS
+    ? ready
+    : undefined;
+}
 
 /**
  * Asks for the page of pipelines that `search` (the URL's query) shows while
@@ -73,8 +89,22 @@ export function prefetchFirstPage(api: PipelinesApi, search: string): void {
   }
   const query = pipelinesQuery(filters);
   const answer = api.listPipelines(query);
-  answer.catch(() => {}); // The table asks again and shows the error.
-  prefetched = { key: JSON.stringify(query), at: Date.now(), answer };
+  const entry = { key: JSON.stringify(query), at: Date.now(), answer };
+  prefetched = entry;
+  answer.then(
+    value => Object.assign(entry, { value }),
+    () => {}, // The table asks again and shows the error.
+  );
+}
+
+/**
+ * The prefetched page of `query` if it has come and is fresh, for the
+ * table's first drawing; `listPipelinesOnce` still takes it.
+ */
+export function readyFirstPage(
+  query: ListPipelinesQuery,
+): ListPipelinesResponse | undefined {
+  return freshFor(query)?.value;
 }
 
 /**
@@ -85,13 +115,9 @@ export function listPipelinesOnce(
   api: PipelinesApi,
   query: ListPipelinesQuery,
 ): Promise<ListPipelinesResponse> {
-  const ready = prefetched;
+  const ready = freshFor(query);
   prefetched = undefined;
-  if (
-    ready &&
-    ready.key === JSON.stringify(query) &&
-    Date.now() - ready.at < PREFETCH_TTL_MS
-  ) {
+  if (ready) {
     return ready.answer.catch(() => api.listPipelines(query));
   }
   return api.listPipelines(query);
