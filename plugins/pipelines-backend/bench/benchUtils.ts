@@ -421,9 +421,7 @@ export function startCpuMeter(): () => CpuSpent {
   const whole = msOf(process.cpuUsage());
   const postgres = localPostgresCpuMs();
   return () => {
-    const serverThreadMs = threadCpuUsage
-      ? msOf(threadCpuUsage()) - thread
-      : 0;
+    const serverThreadMs = threadCpuUsage ? msOf(threadCpuUsage()) - thread : 0;
     const postgresNow = localPostgresCpuMs();
     return {
       serverThreadMs,
