@@ -431,42 +431,35 @@ export class DatabasePipelinesStore implements PipelinesStore {
     if (!taken) {
       return 0;
     }
-    const parts = splitTouchWrites(taken.writes, FLUSH_PART_ROWS);
-    // Latest runs last: they read the runs, which the touches do not change.
-    const latestRunParts = chunks(taken.latestRunPipelineIds, FLUSH_PART_ROWS);
-    for (let index = 0; index < parts.length + latestRunParts.length; index++) {
-      try {
-        await this.touchLock.withExclusive(() => {
-          const now = new Date();
-          if (index >= parts.length) {
-            return this.runAtomically(
-              this.latestRunStatements(
-                latestRunParts[index - parts.length],
-                now,
-              ),
-            );
-          }
-          const writes = { ...emptyStoreWrites(), ...parts[index] };
-          return this.runAtomically([
+    // Each step its own transaction; latest runs last: they read the runs,
+    // which the touches do not change.
+    const steps = [
+      ...splitTouchWrites(taken.writes, FLUSH_PART_ROWS).map(part => ({
+        statements: (now: Date) => {
+          const writes = { ...emptyStoreWrites(), ...part };
+          return [
             ...this.pipelineStatements(writes.pipelines, now),
             ...this.datasetStatements(writes, now),
             ...this.edgeStatements(writes, now),
             ...this.columnLineageStatements(writes),
-          ]);
-        });
+          ];
+        },
+        holdAgain: () => this.touches.add(part, taken.since),
+      })),
+      ...chunks(taken.latestRunPipelineIds, FLUSH_PART_ROWS).map(ids => ({
+        statements: (now: Date) => this.latestRunStatements(ids, now),
+        holdAgain: () => this.touches.add(emptyTouchWrites(), taken.since, ids),
+      })),
+    ];
+    for (const [index, step] of steps.entries()) {
+      try {
+        await this.touchLock.withExclusive(() =>
+          this.runAtomically(step.statements(new Date())),
+        );
       } catch (error) {
         // Held again, to be flushed next time; the checkpoint still covers it.
-        const unwrittenTouches = parts.slice(index);
-        const unrefreshed = latestRunParts
-          .slice(Math.max(0, index - parts.length))
-          .flat();
         await this.touchLock.withExclusive(async () => {
-          if (unrefreshed.length > 0) {
-            this.touches.add(emptyTouchWrites(), taken.since, unrefreshed);
-          }
-          for (const rest of unwrittenTouches) {
-            this.touches.add(rest, taken.since);
-          }
+          steps.slice(index).forEach(rest => rest.holdAgain());
         });
         throw error;
       }
@@ -1092,7 +1085,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
    * acknowledged. They stay held: the next flush finds them current.
    */
   private async refreshHeldLatestRuns(pipelineIds?: string[]): Promise<void> {
-    if (this.touches.pendingLatestRuns(pipelineIds).length === 0) {
+    if (!this.touches.holdsLatestRuns) {
       return;
     }
     await this.touchLock.withExclusive(async () => {
@@ -1297,15 +1290,22 @@ export class DatabasePipelinesStore implements PipelinesStore {
     if (!row) {
       return undefined;
     }
-    await this.refreshHeldLatestRuns();
-    const pipelines = await this.db('lineage_edges as e')
-      .join('pipelines as p', 'p.id', 'e.pipeline_id')
-      .where('e.dataset_id', datasetId)
-      .select(
-        'e.direction',
-        ...PIPELINE_SUMMARY_COLUMNS.map(column => `p.${column}`),
-      )
-      .orderBy('p.id');
+    const readPipelines = () =>
+      this.db('lineage_edges as e')
+        .join('pipelines as p', 'p.id', 'e.pipeline_id')
+        .where('e.dataset_id', datasetId)
+        .select(
+          'e.direction',
+          ...PIPELINE_SUMMARY_COLUMNS.map(column => `p.${column}`),
+        )
+        .orderBy('p.id');
+    let pipelines = await readPipelines();
+    // Read again only if one of its pipelines has a latest run held.
+    const named: string[] = pipelines.map(p => p.id);
+    if (this.touches.pendingLatestRuns(named).length > 0) {
+      await this.refreshHeldLatestRuns(named);
+      pipelines = await readPipelines();
+    }
     const producers = pipelines
       .filter(p => p.direction === 'output')
       .map(rowToPipelineSummary);

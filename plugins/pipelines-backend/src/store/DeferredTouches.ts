@@ -105,6 +105,10 @@ export class DeferredTouches {
     );
   }
 
+  get holdsLatestRuns(): boolean {
+    return this.latestRunPipelines.size > 0;
+  }
+
   /** Which of these pipelines have a latest-run refresh held here. */
   pendingLatestRuns(pipelineIds?: Iterable<string>): string[] {
     if (!pipelineIds) {
