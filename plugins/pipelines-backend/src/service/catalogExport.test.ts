@@ -111,16 +111,22 @@ describe.each(ids)('GET /v1/catalog/* on %s', databaseId => {
         outputs: ['warehouse/mart.one', 'warehouse/mart.two'],
       }),
     ]);
-    // mart.one was written again by the completed run: a deferred touch,
-    // in once it is flushed.
+    // mart.one was only written again by the completed run: a touch, which
+    // changes nothing its entity shows, so it is not sent again.
     await store.flushDeferredTouches();
     const changedDatasets = await get('/v1/catalog/datasets', {
       changedSince: before.body.readAt,
     });
     expect(changedDatasets.body.items.map((d: any) => d.id)).toEqual([
-      'warehouse/mart.one',
       'warehouse/mart.two',
     ]);
+    const { items: datasets } = await store.listDatasets({
+      offset: 0,
+      limit: 10,
+    });
+    expect(
+      datasets.find(d => d.id === 'warehouse/mart.one')?.lastWrittenAt,
+    ).toBe('2026-11-02T03:00:10.000Z');
   });
 
   it('refuses a cursor it did not give out and limits out of range', async () => {

@@ -83,6 +83,17 @@ function chunks<T>(rows: T[], size: number): T[][] {
   return result;
 }
 
+/**
+ * A touch changes only when a row was seen or written, which neither the
+ * catalog nor the lineage summaries read: it leaves `updated_at` (indexed)
+ * alone, so that PostgreSQL can update the row in place (HOT).
+ */
+interface WriteKind {
+  touch: boolean;
+}
+const CONTENT: WriteKind = { touch: false };
+const TOUCH: WriteKind = { touch: true };
+
 /** A write, built but not run: the commit decides how statements are sent. */
 type Statement = Knex.QueryBuilder | Knex.Raw | UpsertStatement;
 
@@ -438,8 +449,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
         statements: (now: Date) => {
           const writes = { ...emptyStoreWrites(), ...part };
           return [
-            ...this.pipelineStatements(writes.pipelines, now),
-            ...this.datasetStatements(writes, now),
+            ...this.pipelineStatements(writes.pipelines, now, TOUCH),
+            ...this.datasetStatements(writes, now, TOUCH),
             ...this.edgeStatements(writes, now),
             ...this.columnLineageStatements(writes),
           ];
@@ -756,8 +767,14 @@ export class DatabasePipelinesStore implements PipelinesStore {
   private pipelineStatements(
     pipelines: PipelineUpsert[],
     now: Date,
+    kind: WriteKind = CONTENT,
   ): Statement[] {
     const latestWins = `excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at)`;
+    const seenTimes = {
+      // A late report never moves first-seen forward or last-seen back.
+      first_seen_at: minOf('pipelines', 'first_seen_at'),
+      last_seen_at: maxOf('pipelines', 'last_seen_at'),
+    };
     return upsertStatements('pipelines', pipelines, {
       conflict: ['id'],
       toRow: p => ({
@@ -783,7 +800,9 @@ export class DatabasePipelinesStore implements PipelinesStore {
         scheduler_url: p.schedulerUrl ?? null,
         updated_at: now,
       }),
-      merge: {
+      merge: kind.touch
+        ? seenTimes
+        : {
         source: 'excluded.source',
         namespace: 'excluded.namespace',
         name: 'excluded.name',
@@ -803,13 +822,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
             'scheduler_url',
           ].map(column => [column, incomingOr('pipelines', column)]),
         ),
-        // A late report never moves first-seen forward or last-seen back.
-        first_seen_at: minOf('pipelines', 'first_seen_at'),
-        last_seen_at: maxOf('pipelines', 'last_seen_at'),
+        ...seenTimes,
         latest_run_state: `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
         latest_run_at: `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
         updated_at: 'excluded.updated_at',
-      },
+          },
     });
   }
 
@@ -923,8 +940,18 @@ export class DatabasePipelinesStore implements PipelinesStore {
     });
   }
 
-  private datasetStatements(writes: StoreWrites, now: Date): Statement[] {
+  private datasetStatements(
+    writes: StoreWrites,
+    now: Date,
+    kind: WriteKind = CONTENT,
+  ): Statement[] {
     const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
+    const seenAndWrittenTimes = {
+      first_seen_at: minOf('datasets', 'first_seen_at'),
+      last_seen_at: maxOf('datasets', 'last_seen_at'),
+      last_written_at: `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
+      last_written_by_run: `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
+    };
     return upsertStatements('datasets', writes.datasets, {
       conflict: ['id'],
       toRow: d => ({
@@ -941,17 +968,16 @@ export class DatabasePipelinesStore implements PipelinesStore {
         last_written_by_run: d.writtenByRun ?? null,
         updated_at: now,
       }),
-      merge: {
-        platform: incomingOr('datasets', 'platform'),
-        description: incomingOr('datasets', 'description'),
-        schema: incomingOr('datasets', 'schema'),
-        source_owners: incomingOr('datasets', 'source_owners'),
-        first_seen_at: minOf('datasets', 'first_seen_at'),
-        last_seen_at: maxOf('datasets', 'last_seen_at'),
-        last_written_at: `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
-        last_written_by_run: `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
-        updated_at: 'excluded.updated_at',
-      },
+      merge: kind.touch
+        ? seenAndWrittenTimes
+        : {
+            platform: incomingOr('datasets', 'platform'),
+            description: incomingOr('datasets', 'description'),
+            schema: incomingOr('datasets', 'schema'),
+            source_owners: incomingOr('datasets', 'source_owners'),
+            ...seenAndWrittenTimes,
+            updated_at: 'excluded.updated_at',
+          },
     });
   }
 

@@ -101,11 +101,16 @@ export function mergePipeline(
     incoming.latestRunAt !== undefined &&
     (current.latestRunAt === undefined ||
       incoming.latestRunAt.getTime() >= current.latestRunAt.getTime());
+  // Every event of a pipeline merges here: no intermediate arrays.
+  const merged: Record<string, unknown> = { ...current };
+  for (const key in incoming) {
+    if (Object.hasOwn(incoming, key)) {
+      const value = incoming[key as keyof PipelineUpsert];
+      if (value !== undefined) merged[key] = value;
+    }
+  }
   return {
-    ...current,
-    ...Object.fromEntries(
-      Object.entries(incoming).filter(([, value]) => value !== undefined),
-    ),
+    ...(merged as unknown as PipelineUpsert),
     seenAt: maxTime(current.seenAt, incoming.seenAt)!,
     firstSeenAt: minTime(
       current.firstSeenAt ?? current.seenAt,
