@@ -803,29 +803,29 @@ export class DatabasePipelinesStore implements PipelinesStore {
       merge: kind.touch
         ? seenTimes
         : {
-        source: 'excluded.source',
-        namespace: 'excluded.namespace',
-        name: 'excluded.name',
-        ...Object.fromEntries(
-          [
-            'title',
-            'description',
-            'owner',
-            'system',
-            'schedule',
-            'freshness_target',
-            'entity_ref',
-            'source_url',
-            'parent_pipeline_id',
-            'source_owners',
-            'job_type',
-            'scheduler_url',
-          ].map(column => [column, incomingOr('pipelines', column)]),
-        ),
-        ...seenTimes,
-        latest_run_state: `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
-        latest_run_at: `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
-        updated_at: 'excluded.updated_at',
+            source: 'excluded.source',
+            namespace: 'excluded.namespace',
+            name: 'excluded.name',
+            ...Object.fromEntries(
+              [
+                'title',
+                'description',
+                'owner',
+                'system',
+                'schedule',
+                'freshness_target',
+                'entity_ref',
+                'source_url',
+                'parent_pipeline_id',
+                'source_owners',
+                'job_type',
+                'scheduler_url',
+              ].map(column => [column, incomingOr('pipelines', column)]),
+            ),
+            ...seenTimes,
+            latest_run_state: `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
+            latest_run_at: `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
+            updated_at: 'excluded.updated_at',
           },
     });
   }
