@@ -63,6 +63,19 @@ export function platformOf(namespace: string): string | undefined {
   return scheme?.toLowerCase();
 }
 
+/** Keys repeat in every event (`_producer`, `namespace`, ...): quoted once. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 /** JSON with sorted keys, so the same event hashes the same however it is written. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
@@ -72,18 +85,24 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {
     let text = '[';
     for (let i = 0; i < value.length; i++) {
-      text += `${i > 0 ? ',' : ''}${canonicalJson(value[i]) ?? ''}`;
+      if (i > 0) text += ',';
+      text += canonicalJson(value[i]) ?? '';
     }
     return `${text}]`;
   }
   const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort(compareStrings);
   let text = '{';
-  for (const key of Object.keys(record).sort(compareStrings)) {
+  let first = true;
+  for (const key of keys) {
     const item = record[key];
     if (item !== undefined) {
-      text += `${text.length > 1 ? ',' : ''}${JSON.stringify(
-        key,
-      )}:${canonicalJson(item)}`;
+      if (!first) text += ',';
+      first = false;
+      text += quoteKey(key);
+      text += ':';
+      text += typeof item === 'string' ? JSON.stringify(item) : canonicalJson(item);
     }
   }
   return `${text}}`;
