@@ -1,4 +1,4 @@
-import { act, render, renderHook } from '@testing-library/react';
+import { act, render, renderHook, screen } from '@testing-library/react';
 import { getViewportForBounds } from '@xyflow/react';
 import {
   DRAW_BATCH,
@@ -176,5 +176,22 @@ describe('LineageCanvas', () => {
     expect(viewport.style.transform).toBe(
       `translate(${all.x}px,${all.y}px) scale(${all.zoom})`,
     );
+  });
+
+  it('shows the overview once every node is drawn', () => {
+    const { container } = renderCanvas();
+    expect(
+      screen.queryByRole('img', { name: 'Overview of the lineage graph' }),
+    ).not.toBeInTheDocument();
+
+    for (let i = 0; i < 3; i++) {
+      nextFrame();
+    }
+    expect(container.querySelectorAll('.react-flow__node')).toHaveLength(
+      nodes.length,
+    );
+    expect(
+      screen.getByRole('img', { name: 'Overview of the lineage graph' }),
+    ).toBeInTheDocument();
   });
 });

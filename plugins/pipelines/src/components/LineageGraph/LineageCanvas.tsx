@@ -180,6 +180,13 @@ export function LineageCanvas(props: LineageCanvasProps) {
   const { nodes, edges, order, onActivate } = props;
   const drawn = useProgressiveDrawing(order);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
+  // The overview comes once the first drawing is complete: it holds a
+  // component per node, which every batch before would update again.
+  const complete = nodes.length > 0 && drawn.size >= nodes.length;
+  const [overview, setOverview] = useState(false);
+  if (complete && !overview) {
+    setOverview(true);
+  }
   const shown = useMemo(() => {
     if (drawn.size >= nodes.length) {
       return { nodes, edges };
@@ -228,12 +235,14 @@ export function LineageCanvas(props: LineageCanvasProps) {
       </ViewportPortal>
       <Background />
       <Controls showInteractive={false} />
-      <MiniMap
-        pannable
-        zoomable
-        ariaLabel="Overview of the lineage graph"
-        nodeColor={props.miniMapColour}
-      />
+      {overview && (
+        <MiniMap
+          pannable
+          zoomable
+          ariaLabel="Overview of the lineage graph"
+          nodeColor={props.miniMapColour}
+        />
+      )}
     </ReactFlow>
   );
 }
