@@ -1,5 +1,11 @@
-import { act, renderHook } from '@testing-library/react';
-import { DRAW_BATCH, useProgressiveDrawing } from './LineageCanvas';
+import { act, render, renderHook, screen } from '@testing-library/react';
+import { getViewportForBounds } from '@xyflow/react';
+import {
+  DRAW_BATCH,
+  LineageCanvas,
+  LineageFlowNode,
+  useProgressiveDrawing,
+} from './LineageCanvas';
 
 const keys = (count: number, prefix = 'n') =>
   Array.from({ length: count }, (_, i) => `${prefix}${i}`);
@@ -49,5 +55,143 @@ describe('useProgressiveDrawing', () => {
     expect(drawn).not.toContain(`new${DRAW_BATCH}`);
     nextFrame();
     expect(new Set(result.current)).toEqual(new Set(second));
+  });
+});
+
+describe('LineageCanvas', () => {
+  const PANE = { width: 1000, height: 500 };
+  const originals = {
+    ResizeObserver: global.ResizeObserver,
+    DOMMatrixReadOnly: (global as any).DOMMatrixReadOnly,
+    offsetWidth: Object.getOwnPropertyDescriptor(
+      HTMLElement.prototype,
+      'offsetWidth',
+    )!,
+    offsetHeight: Object.getOwnPropertyDescriptor(
+      HTMLElement.prototype,
+      'offsetHeight',
+    )!,
+  };
+  beforeAll(() => {
+    // React Flow measures with ResizeObserver and offset sizes, and reads
+    // zoom from DOMMatrix: jsdom has none of them.
+    global.ResizeObserver = class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    };
+    (global as any).DOMMatrixReadOnly = class {
+      m22 = 1;
+    };
+    Object.defineProperty(HTMLElement.prototype, 'offsetWidth', {
+      configurable: true,
+      get: () => PANE.width,
+    });
+    Object.defineProperty(HTMLElement.prototype, 'offsetHeight', {
+      configurable: true,
+      get: () => PANE.height,
+    });
+  });
+  afterAll(() => {
+    global.ResizeObserver = originals.ResizeObserver;
+    (global as any).DOMMatrixReadOnly = originals.DOMMatrixReadOnly;
+    Object.defineProperty(
+      HTMLElement.prototype,
+      'offsetWidth',
+      originals.offsetWidth,
+    );
+    Object.defineProperty(
+      HTMLElement.prototype,
+      'offsetHeight',
+      originals.offsetHeight,
+    );
+  });
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  // A row of "+N more" nodes, left to right, drawn in that order.
+  const nodes: LineageFlowNode[] = keys(DRAW_BATCH * 3).map((key, i) => ({
+    id: key,
+    type: 'more',
+    position: { x: i * 300, y: (i % 3) * 80 },
+    width: 220,
+    height: 60,
+    measured: { width: 220, height: 60 },
+    data: {
+      more: {
+        key,
+        kind: 'more',
+        anchor: 'root',
+        direction: 'downstream',
+        count: i + 1,
+        omitted: 0,
+        hidden: [],
+      },
+      busy: false,
+      dimmed: false,
+    },
+  }));
+  const order = nodes.map(node => node.id);
+  const fit = { padding: 0.1, maxZoom: 1 };
+
+  function renderCanvas() {
+    return render(
+      <div style={{ width: PANE.width, height: PANE.height }}>
+        <LineageCanvas
+          nodes={nodes}
+          edges={[]}
+          order={order}
+          fitToken="first"
+          fitViewOptions={fit}
+          edgeColour="grey"
+          highlightColour="red"
+          colorMode="light"
+          onActivate={() => {}}
+          onKeyDown={() => {}}
+          miniMapColour={() => 'grey'}
+        />
+      </div>,
+    );
+  }
+  const nextFrame = () => act(() => jest.advanceTimersByTime(20));
+
+  it('fits the view to every node from the first batch on', () => {
+    const { container } = renderCanvas();
+    nextFrame();
+    expect(container.querySelectorAll('.react-flow__node').length).toBeLessThan(
+      nodes.length,
+    );
+
+    const all = getViewportForBounds(
+      { x: 0, y: 0, width: (nodes.length - 1) * 300 + 220, height: 220 },
+      PANE.width,
+      PANE.height,
+      0.05,
+      fit.maxZoom,
+      fit.padding,
+    );
+    const viewport = container.querySelector<HTMLElement>(
+      '.react-flow__viewport',
+    )!;
+    expect(viewport.style.transform).toBe(
+      `translate(${all.x}px,${all.y}px) scale(${all.zoom})`,
+    );
+  });
+
+  it('shows the overview once every node is drawn', () => {
+    const { container } = renderCanvas();
+    expect(
+      screen.queryByRole('img', { name: 'Overview of the lineage graph' }),
+    ).not.toBeInTheDocument();
+
+    for (let i = 0; i < 3; i++) {
+      nextFrame();
+    }
+    expect(container.querySelectorAll('.react-flow__node')).toHaveLength(
+      nodes.length,
+    );
+    expect(
+      screen.getByRole('img', { name: 'Overview of the lineage graph' }),
+    ).toBeInTheDocument();
   });
 });

@@ -2,11 +2,13 @@ import {
   Background,
   Controls,
   Edge,
-  FitViewOptions,
+  getViewportForBounds,
   MiniMap,
   Node,
   ReactFlow,
+  Rect,
   useReactFlow,
+  useStore,
   ViewportPortal,
 } from '@xyflow/react';
 import {
@@ -89,32 +91,63 @@ export function useProgressiveDrawing(
   return current.drawn;
 }
 
-/** `item` hidden, the same object every time for the same `item`. */
-function hiddenCopy<T extends object>(cache: WeakMap<T, T>, item: T): T {
-  let copy = cache.get(item);
-  if (!copy) {
-    copy = { ...item, hidden: true };
-    cache.set(item, copy);
+/** How the view fits the drawing: space around it, and the largest zoom. */
+export interface FitOptions {
+  padding: number;
+  maxZoom: number;
+}
+
+/** The box around every node, drawn or not yet. */
+function boundsOf(nodes: readonly LineageFlowNode[]): Rect | undefined {
+  if (nodes.length === 0) {
+    return undefined;
   }
-  return copy;
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const { position, width = 0, height = 0 } of nodes) {
+    left = Math.min(left, position.x);
+    top = Math.min(top, position.y);
+    right = Math.max(right, position.x + width);
+    bottom = Math.max(bottom, position.y + height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 /**
- * Fits the view again when `token` changes (a new root, direction or depth),
- * but not when nodes are expanded: that keeps the user's viewport.
+ * Fits the view to the whole drawing once per `token` (a new root, direction
+ * or depth), but not when nodes are expanded: that keeps the user's
+ * viewport. From the layout's bounds, not React Flow's `fitView`, which
+ * knows only the nodes handed to it so far.
  */
-function FitViewOnChange(props: { token: unknown; options: FitViewOptions }) {
-  const { fitView } = useReactFlow();
-  const previous = useRef<unknown>(undefined);
-  const { token, options } = props;
+function FitViewOnChange(props: {
+  token: unknown;
+  bounds: Rect | undefined;
+  options: FitOptions;
+}) {
+  const { setViewport } = useReactFlow();
+  const width = useStore(state => state.width);
+  const height = useStore(state => state.height);
+  const minZoom = useStore(state => state.minZoom);
+  const fitted = useRef<unknown>(undefined);
+  const { token, bounds, options } = props;
   useEffect(() => {
-    const first = previous.current === undefined;
-    previous.current = token;
-    if (!first && token !== undefined) {
-      // The `fitView` prop fits the first drawing.
-      fitView(options);
+    if (!bounds || !width || !height || fitted.current === token) {
+      return;
     }
-  }, [token, fitView, options]);
+    fitted.current = token;
+    setViewport(
+      getViewportForBounds(
+        bounds,
+        width,
+        height,
+        minZoom,
+        options.maxZoom,
+        options.padding,
+      ),
+    );
+  }, [token, bounds, width, height, minZoom, options, setViewport]);
   return null;
 }
 
@@ -129,7 +162,7 @@ export interface LineageCanvasProps {
   order: readonly string[];
   /** Changes when the view should fit the drawing again. */
   fitToken: unknown;
-  fitViewOptions: FitViewOptions;
+  fitViewOptions: FitOptions;
   colorMode: 'light' | 'dark';
   onActivate(key: string): void;
   onKeyDown(event: KeyboardEvent<HTMLDivElement>): void;
@@ -137,23 +170,29 @@ export interface LineageCanvasProps {
 }
 
 /**
- * React Flow with the graph's nodes drawn over a few frames: every node is
- * there from the start (so the view fits them all, and nothing moves as they
- * appear) but hidden until its batch is drawn; an edge is drawn with its
- * second end.
+ * React Flow with the graph's nodes drawn over a few frames: React Flow gets
+ * the nodes drawn so far, not hidden ones (every node it holds costs it work
+ * in every update, a frame's batch or not); the view fits them all from the
+ * start, so nothing moves as they appear. An edge is drawn with its second
+ * end.
  */
 export function LineageCanvas(props: LineageCanvasProps) {
   const { nodes, edges, order, onActivate } = props;
   const drawn = useProgressiveDrawing(order);
-  const hiddenNodes = useRef(new WeakMap<LineageFlowNode, LineageFlowNode>());
+  const bounds = useMemo(() => boundsOf(nodes), [nodes]);
+  // The overview comes once the first drawing is complete: it holds a
+  // component per node, which every batch before would update again.
+  const complete = nodes.length > 0 && drawn.size >= nodes.length;
+  const [overview, setOverview] = useState(false);
+  if (complete && !overview) {
+    setOverview(true);
+  }
   const shown = useMemo(() => {
     if (drawn.size >= nodes.length) {
       return { nodes, edges };
     }
     return {
-      nodes: nodes.map(node =>
-        drawn.has(node.id) ? node : hiddenCopy(hiddenNodes.current, node),
-      ),
+      nodes: nodes.filter(node => drawn.has(node.id)),
       edges: edges.filter(
         edge => drawn.has(edge.source) && drawn.has(edge.target),
       ),
@@ -173,8 +212,6 @@ export function LineageCanvas(props: LineageCanvasProps) {
       onNodeClick={onNodeClick}
       onKeyDown={props.onKeyDown}
       colorMode={props.colorMode}
-      fitView
-      fitViewOptions={props.fitViewOptions}
       minZoom={0.05}
       nodesDraggable={false}
       nodesConnectable={false}
@@ -184,7 +221,11 @@ export function LineageCanvas(props: LineageCanvasProps) {
       // Past a screenful, skip what is off screen when zoomed in.
       onlyRenderVisibleElements={nodes.length > 100}
     >
-      <FitViewOnChange token={props.fitToken} options={props.fitViewOptions} />
+      <FitViewOnChange
+        token={props.fitToken}
+        bounds={bounds}
+        options={props.fitViewOptions}
+      />
       <ViewportPortal>
         <EdgeLayer
           edges={shown.edges}
@@ -194,12 +235,14 @@ export function LineageCanvas(props: LineageCanvasProps) {
       </ViewportPortal>
       <Background />
       <Controls showInteractive={false} />
-      <MiniMap
-        pannable
-        zoomable
-        ariaLabel="Overview of the lineage graph"
-        nodeColor={props.miniMapColour}
-      />
+      {overview && (
+        <MiniMap
+          pannable
+          zoomable
+          ariaLabel="Overview of the lineage graph"
+          nodeColor={props.miniMapColour}
+        />
+      )}
     </ReactFlow>
   );
 }

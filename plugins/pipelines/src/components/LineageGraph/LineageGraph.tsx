@@ -89,9 +89,9 @@ const HANDLES = [
   },
 ];
 const NOTHING: ReadonlySet<string> = new Set();
-// Nodes are drawn over a few frames (see `LineageCanvas`): fit them all,
-// drawn or not yet.
-const FIT_VIEW = { padding: 0.1, maxZoom: 1, includeHiddenNodes: true };
+// Nodes are drawn over a few frames (see `LineageCanvas`), which fits them
+// all, drawn or not yet.
+const FIT_VIEW = { padding: 0.1, maxZoom: 1 };
 
 /** @public */
 export interface LineageGraphProps {
