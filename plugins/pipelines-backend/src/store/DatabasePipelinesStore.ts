@@ -104,19 +104,21 @@ function upsertStatements<T>(
   options: {
     conflict: string[];
     toRow: (row: T) => Record<string, unknown>;
-    /** SQL of each column's new value. */
-    merge: Record<string, string>;
+    /** SQL of each column's new value, or 'ignore' to keep the stored row. */
+    merge: Record<string, string> | 'ignore';
   },
 ): Statement[] {
-  return chunks(rows, CHUNK_SIZE).map(
-    chunk =>
-      new UpsertStatement(
-        table,
-        chunk.map(options.toRow),
-        options.conflict,
-        options.merge,
-      ),
-  );
+  return chunks(rows, CHUNK_SIZE).map(chunk => {
+    const mapped = chunk.map(options.toRow);
+    // One mapping function: every row has the first one's columns.
+    return new UpsertStatement(
+      table,
+      mapped,
+      options.conflict,
+      options.merge,
+      Object.keys(mapped[0]),
+    );
+  });
 }
 
 function escapeLike(text: string): string {
@@ -745,23 +747,19 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   private rawEventStatements(writes: StoreWrites, now: Date): Statement[] {
-    return chunks(writes.rawEvents, CHUNK_SIZE).map(
-      chunk =>
-        new UpsertStatement(
-          'events',
-          chunk.map(e => ({
-            id: e.id,
-            event_type: e.eventType ?? null,
-            event_time: e.eventTime,
-            run_id: e.runId ?? null,
-            job: e.job ?? null,
-            received_at: e.receivedAt ?? now,
-            payload: e.payload,
-          })),
-          ['id'],
-          'ignore',
-        ),
-    );
+    return upsertStatements('events', writes.rawEvents, {
+      conflict: ['id'],
+      toRow: e => ({
+        id: e.id,
+        event_type: e.eventType ?? null,
+        event_time: e.eventTime,
+        run_id: e.runId ?? null,
+        job: e.job ?? null,
+        received_at: e.receivedAt ?? now,
+        payload: e.payload,
+      }),
+      merge: 'ignore',
+    });
   }
 
   private pipelineStatements(

@@ -55,6 +55,22 @@ describe('UpsertStatement', () => {
     );
   });
 
+  it('writes the declared columns in their order', () => {
+    const statement = new UpsertStatement(
+      't',
+      [
+        { id: 'a', n: 1 },
+        { id: 'b', n: 2 },
+      ],
+      ['id'],
+      'ignore',
+      ['n', 'id'],
+    );
+    expect(statement.toPostgresSql()).toBe(
+      `insert into "t" ("n", "id") values (1, 'a'), (2, 'b') on conflict ("id") do nothing`,
+    );
+  });
+
   it('keeps the stored row when told to ignore a conflict', () => {
     const statement = new UpsertStatement(
       't',

@@ -54,6 +54,16 @@ export function inlinePostgresSql(
   return text;
 }
 
+function columnsOf(rows: Array<Record<string, unknown>>): string[] {
+  const columnSet = new Set<string>();
+  for (const row of rows) {
+    for (const column in row) {
+      if (Object.hasOwn(row, column)) columnSet.add(column);
+    }
+  }
+  return [...columnSet];
+}
+
 function identifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -70,6 +80,11 @@ export class UpsertStatement {
     readonly conflict: string[],
     /** SQL per updated column, or nothing to keep the stored row. */
     readonly merge: Record<string, string> | 'ignore',
+    /**
+     * The columns, when every row has these keys and no other (rows from
+     * one mapping function); else found from the rows.
+     */
+    readonly columns?: string[],
   ) {}
 
   toKnex(db: Knex): Knex.QueryBuilder {
@@ -88,13 +103,7 @@ export class UpsertStatement {
 
   /** As knex writes it: a column a row lacks, or leaves undefined, is DEFAULT. */
   toPostgresSql(): string {
-    const columnSet = new Set<string>();
-    for (const row of this.rows) {
-      for (const column in row) {
-        if (Object.hasOwn(row, column)) columnSet.add(column);
-      }
-    }
-    const columns = [...columnSet];
+    const columns = this.columns ?? columnsOf(this.rows);
     let sql = `insert into ${identifier(this.table)} (${columns
       .map(identifier)
       .join(', ')}) values `;
