@@ -23,6 +23,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   const results = [];
+  /** Set once the page exists: saves what it shows when a step fails. */
+  let saveFailure = async () => {};
   const step = async (name, fn) => {
     const started = Date.now();
     try {
@@ -32,6 +34,7 @@ async function main() {
     } catch (error) {
       results.push({ name, status: 'failed', error: String(error) });
       console.log(`  ✗ ${name}: ${error}`);
+      await saveFailure().catch(() => undefined);
       throw error;
     }
   };
@@ -54,6 +57,14 @@ async function main() {
       viewport: { width: 1400, height: 1000 },
     });
     page.setDefaultTimeout(30_000);
+    page.on('pageerror', error =>
+      console.log(`  page error: ${error.message}`),
+    );
+    saveFailure = () =>
+      page.screenshot({
+        path: path.join(SHOTS, 'failed-step.png'),
+        fullPage: true,
+      });
     const shot = name =>
       page.screenshot({
         path: path.join(SHOTS, `${name}.png`),
@@ -217,8 +228,10 @@ async function main() {
           .getByText(/\/5 done/)
           .first()
           .waitFor();
+        // Every partition finished; the simulated scheduler may fail one
+        // ("5/5 done, 1 failed"): its failure rate applies to reruns too.
         await backfills
-          .getByText('5/5 done', { exact: true })
+          .getByText(/^5\/5 done/)
           .first()
           .waitFor({ timeout: 180_000 });
         await shot('6-backfill-done');
