@@ -16,10 +16,10 @@ export interface Config {
       /** Largest accepted batch request body, in bytes. Defaults to 16 MiB. */
       maxBatchBytes?: number;
       /**
-       * Group commits in flight at once. Defaults to 2: one is prepared while
-       * another waits on the database, and PostgreSQL runs two at once. 1
-       * rules out deadlocks between them (a failed group is retried write by
-       * write).
+       * Group commits in flight at once. Defaults to 2 on PostgreSQL (one is
+       * prepared while another runs) and 1 on SQLite (one writer at a time).
+       * 1 rules out deadlocks between them; a failed group is retried write
+       * by write.
        */
       maxConcurrentCommits?: number;
       /**

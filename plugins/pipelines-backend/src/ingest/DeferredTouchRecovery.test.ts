@@ -117,6 +117,38 @@ describe.each(ids)('deferred touches on %s', databaseId => {
     expect(first.deferredTouchCount).toBe(0);
   });
 
+  it("writes only a touch's times: another replica's change and the row's change time stay", async () => {
+    const { knex, first, second } = await createStores();
+    await applyDeferring(first, started);
+    const pipelineId = 'tests:load';
+    // Another replica learns the pipeline's description.
+    await second.upsertPipelines([
+      {
+        id: pipelineId,
+        source: 'tests',
+        namespace: 'tests',
+        name: 'load',
+        description: 'Loads orders',
+        seenAt: new Date('2026-11-02T03:00:00Z'),
+      },
+    ]);
+    const changedAt = async () =>
+      (await knex('datasets').where({ id: 'warehouse/mart.orders' }).first())
+        .updated_at;
+    const datasetChangedAt = await changedAt();
+
+    await applyDeferring(first, completed);
+    await first.flushDeferredTouches();
+    expect(await first.getPipeline(pipelineId)).toMatchObject({
+      description: 'Loads orders',
+      lastSeenAt: '2026-11-02T04:00:00.000Z',
+    });
+    expect(await first.getDataset('warehouse/mart.orders')).toMatchObject({
+      lastWrittenAt: '2026-11-02T04:00:00.000Z',
+    });
+    expect(await changedAt()).toEqual(datasetChangedAt);
+  });
+
   it('writes a changed row at once even when deferring', async () => {
     const { first } = await createStores();
     await applyDeferring(first, started);

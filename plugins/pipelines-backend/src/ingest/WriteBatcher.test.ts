@@ -12,11 +12,14 @@ function writesFor(id: string): StoreWrites {
   };
 }
 
-function fakeStore(options: { failFor?: string } = {}) {
+function fakeStore(
+  options: { failFor?: string; concurrentCommits?: number } = {},
+) {
   const committed: string[][] = [];
   let release: () => void = () => {};
   let gate: Promise<void> = Promise.resolve();
   const store = {
+    concurrentCommits: options.concurrentCommits ?? 1,
     applyWrites: jest.fn(
       async (writes: StoreWrites, _options?: ApplyWritesOptions) => {
         await gate;
@@ -44,6 +47,26 @@ function fakeStore(options: { failFor?: string } = {}) {
 }
 
 describe('WriteBatcher', () => {
+  it('keeps as many commits in flight as the store runs at once', async () => {
+    const fake = fakeStore({ concurrentCommits: 2 });
+    const batcher = WriteBatcher.create({
+      store: fake.store,
+      logger: mockServices.logger.mock(),
+    });
+    fake.hold();
+    const first = batcher.submit(writesFor('a'));
+    await new Promise(resolve => setImmediate(resolve));
+    const second = batcher.submit(writesFor('b'));
+    await new Promise(resolve => setImmediate(resolve));
+    const third = batcher.submit(writesFor('c'));
+    await new Promise(resolve => setImmediate(resolve));
+    // Two groups wait on the database; the third waits for one of them.
+    expect(fake.applyWrites).toHaveBeenCalledTimes(2);
+    fake.release();
+    await Promise.all([first, second, third]);
+    expect(fake.committed).toEqual([['a'], ['b'], ['c']]);
+  });
+
   it('lets the store defer touches only for groups of replayable writes', async () => {
     const fake = fakeStore();
     const batcher = WriteBatcher.create({

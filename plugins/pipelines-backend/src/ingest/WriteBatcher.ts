@@ -3,8 +3,6 @@ import { PipelinesStore } from '../store/PipelinesStore';
 import { concatStoreWrites, StoreWrites } from '../store/StoreWrites';
 
 const DEFAULT_TOUCH_FLUSH_INTERVAL_MS = 5_000;
-/** Measured best in the ingest benchmark on 2 cores (see the README). */
-const DEFAULT_MAX_IN_FLIGHT = 2;
 
 interface PendingWrite {
   writes: StoreWrites;
@@ -28,8 +26,9 @@ export class WriteBatcher {
     logger: LoggerService;
     onCommitted?: (writes: StoreWrites) => void;
     /**
-     * Transactions at once; two by default. A group that fails, as a deadlock
-     * between two may, is retried write by write.
+     * Transactions at once; by default as many as the store runs to good
+     * effect. A group that fails, as a deadlock between two may, is retried
+     * write by write.
      */
     maxInFlight?: number;
     /**
@@ -41,7 +40,7 @@ export class WriteBatcher {
     return new WriteBatcher(
       options.store,
       options.logger,
-      options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      Math.max(1, options.maxInFlight ?? options.store.concurrentCommits),
       options.touchFlushIntervalMs ?? DEFAULT_TOUCH_FLUSH_INTERVAL_MS,
       options.onCommitted,
     );

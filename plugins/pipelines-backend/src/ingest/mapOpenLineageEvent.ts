@@ -102,7 +102,8 @@ export function canonicalJson(value: unknown): string {
       first = false;
       text += quoteKey(key);
       text += ':';
-      text += typeof item === 'string' ? JSON.stringify(item) : canonicalJson(item);
+      text +=
+        typeof item === 'string' ? JSON.stringify(item) : canonicalJson(item);
     }
   }
   return `${text}}`;

@@ -94,6 +94,12 @@ describe.each(ids)('DatabasePipelinesStore on %s', databaseId => {
     expect(JSON.parse(raw.payload)).toEqual({ note: tricky });
   });
 
+  it('runs two commits at once only on a database that writes two at once', async () => {
+    const { store } = await createStore();
+    const expected = databaseId.startsWith('POSTGRES') ? 2 : 1;
+    expect(store.concurrentCommits).toBe(expected);
+  });
+
   it('migrates up, down and up again', async () => {
     const knex = await databases.init(databaseId);
     await DatabasePipelinesStore.migrateLatest(knex);

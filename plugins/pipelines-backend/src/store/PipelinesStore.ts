@@ -161,6 +161,11 @@ export interface StoredRawEvent {
 /** The plugin's persistent state. One implementation per storage technology. */
 export interface PipelinesStore {
   /**
+   * How many write transactions the database runs at once to good effect:
+   * the group commits kept in flight unless configured.
+   */
+  readonly concurrentCommits: number;
+  /**
    * Applies the writes of any number of events or polls in one transaction:
    * all of them are committed when it resolves, none when it rejects.
    */
