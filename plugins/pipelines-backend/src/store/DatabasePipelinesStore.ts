@@ -47,7 +47,7 @@ import { SharedExclusiveLock } from './SharedExclusiveLock';
 import { inlinePostgresSql, UpsertStatement } from './inlineSql';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
-import { mergeStoreWrites } from './mergeWrites';
+import { mergeStoreWrites, rowKeys } from './mergeWrites';
 import { UnchangedRowsFilter } from './UnchangedRowsFilter';
 import { lineageKey } from '../lineage/lineageKeys';
 
@@ -574,7 +574,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         'lineage_edges',
         writes.lineageEdges,
         e => ({
-          key: `${e.pipelineId}\u0000${e.datasetId}\u0000${e.direction}`,
+          key: rowKeys.lineageEdge(e),
           content: '',
           firstSeen: time(e.firstSeenAt ?? e.seenAt),
           lastSeen: time(e.seenAt),
@@ -585,7 +585,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         'pipeline_edges',
         writes.pipelineEdges,
         e => ({
-          key: `${e.upstreamId}\u0000${e.downstreamId}`,
+          key: rowKeys.pipelineEdge(e),
           content: '',
           firstSeen: time(e.firstSeenAt ?? e.seenAt),
           lastSeen: time(e.seenAt),
@@ -596,7 +596,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         'column_lineage',
         writes.columnLineage,
         c => ({
-          key: `${c.datasetId}\u0000${c.field}\u0000${c.inputDatasetId}\u0000${c.inputField}`,
+          key: rowKeys.columnLineage(c),
           content: JSON.stringify(c.transformations ?? null),
           firstSeen: time(c.seenAt),
           lastSeen: time(c.seenAt),

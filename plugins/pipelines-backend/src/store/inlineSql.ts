@@ -13,6 +13,9 @@ function quote(text: string): string {
 }
 
 function literal(value: unknown): string {
+  if (typeof value === 'string') {
+    return quote(value);
+  }
   if (value === null || value === undefined) {
     return 'NULL';
   }
@@ -26,12 +29,47 @@ function literal(value: unknown): string {
     return value ? 'true' : 'false';
   }
   if (value instanceof Date) {
-    return `'${value.toISOString()}'`;
-  }
-  if (typeof value === 'string') {
-    return quote(value);
+    return dateLiteral(value);
   }
   return quote(JSON.stringify(value));
+}
+
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `date.toISOString()`, in well under half its time here for the years
+ * 1000-9999 (other years take the builtin).
+ */
+export function isoTimestamp(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) {
+    // Also an invalid date, which the builtin refuses.
+    return date.toISOString();
+  }
+  const ms = date.getUTCMilliseconds();
+  const millis = ms < 100 ? `0${twoDigits(ms)}` : `${ms}`;
+  return `${year}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(
+    date.getUTCDate(),
+  )}T${twoDigits(date.getUTCHours())}:${twoDigits(
+    date.getUTCMinutes(),
+  )}:${twoDigits(date.getUTCSeconds())}.${millis}Z`;
+}
+
+/**
+ * An event's time fills several columns of its rows, and the commit time
+ * every row: each Date is written once, and again only if it was changed.
+ */
+const dateLiterals = new WeakMap<Date, { time: number; text: string }>();
+
+function dateLiteral(date: Date): string {
+  const time = date.getTime();
+  const known = dateLiterals.get(date);
+  if (known !== undefined && known.time === time) {
+    return known.text;
+  }
+  const text = `'${isoTimestamp(date)}'`;
+  dateLiterals.set(date, { time, text });
+  return text;
 }
 
 /**

@@ -177,11 +177,11 @@ export const rowKeys = {
   pipeline: (p: PipelineUpsert) => p.id,
   dataset: (d: DatasetUpsert) => d.id,
   lineageEdge: (e: LineageEdgeUpsert) =>
-    [e.pipelineId, e.datasetId, e.direction].join(SEP),
+    `${e.pipelineId}${SEP}${e.datasetId}${SEP}${e.direction}`,
   pipelineEdge: (e: PipelineEdgeUpsert) =>
-    [e.upstreamId, e.downstreamId].join(SEP),
+    `${e.upstreamId}${SEP}${e.downstreamId}`,
   columnLineage: (c: ColumnLineageUpsert) =>
-    [c.datasetId, c.field, c.inputDatasetId, c.inputField].join(SEP),
+    `${c.datasetId}${SEP}${c.field}${SEP}${c.inputDatasetId}${SEP}${c.inputField}`,
 };
 
 /** Edges carry nothing but when they were seen: the earliest and latest win. */
