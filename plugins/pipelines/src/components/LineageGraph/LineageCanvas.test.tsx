@@ -6,6 +6,7 @@ import {
   LineageFlowNode,
   useProgressiveDrawing,
 } from './LineageCanvas';
+import { installReactFlowInJsdom } from '../../__testUtils__/reactFlowInJsdom';
 
 const keys = (count: number, prefix = 'n') =>
   Array.from({ length: count }, (_, i) => `${prefix}${i}`);
@@ -60,52 +61,7 @@ describe('useProgressiveDrawing', () => {
 
 describe('LineageCanvas', () => {
   const PANE = { width: 1000, height: 500 };
-  const originals = {
-    ResizeObserver: global.ResizeObserver,
-    DOMMatrixReadOnly: (global as any).DOMMatrixReadOnly,
-    offsetWidth: Object.getOwnPropertyDescriptor(
-      HTMLElement.prototype,
-      'offsetWidth',
-    )!,
-    offsetHeight: Object.getOwnPropertyDescriptor(
-      HTMLElement.prototype,
-      'offsetHeight',
-    )!,
-  };
-  beforeAll(() => {
-    // React Flow measures with ResizeObserver and offset sizes, and reads
-    // zoom from DOMMatrix: jsdom has none of them.
-    global.ResizeObserver = class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    };
-    (global as any).DOMMatrixReadOnly = class {
-      m22 = 1;
-    };
-    Object.defineProperty(HTMLElement.prototype, 'offsetWidth', {
-      configurable: true,
-      get: () => PANE.width,
-    });
-    Object.defineProperty(HTMLElement.prototype, 'offsetHeight', {
-      configurable: true,
-      get: () => PANE.height,
-    });
-  });
-  afterAll(() => {
-    global.ResizeObserver = originals.ResizeObserver;
-    (global as any).DOMMatrixReadOnly = originals.DOMMatrixReadOnly;
-    Object.defineProperty(
-      HTMLElement.prototype,
-      'offsetWidth',
-      originals.offsetWidth,
-    );
-    Object.defineProperty(
-      HTMLElement.prototype,
-      'offsetHeight',
-      originals.offsetHeight,
-    );
-  });
+  installReactFlowInJsdom({ pane: PANE });
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 

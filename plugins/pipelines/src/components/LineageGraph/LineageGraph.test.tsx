@@ -14,6 +14,7 @@ import { createMswPipelinesClient } from '../../__testUtils__/mswPipelinesClient
 import { formatTime } from '../PipelineTab/runs';
 import { DRAW_BATCH } from './LineageCanvas';
 import { LineageGraph } from './LineageGraph';
+import { installReactFlowInJsdom } from '../../__testUtils__/reactFlowInJsdom';
 
 // Jest cannot load the worker (import.meta): lay out synchronously.
 jest.mock('./layoutRunner', () => {
@@ -129,30 +130,7 @@ async function renderGraph() {
 const findNode = (label: string) =>
   screen.findByLabelText(label, {}, { timeout: 5000 });
 
-// React Flow measures with ResizeObserver and reads zoom from DOMMatrix,
-// neither of which jsdom has.
-const originals = {
-  ResizeObserver: global.ResizeObserver,
-  DOMMatrixReadOnly: (global as any).DOMMatrixReadOnly,
-};
-beforeAll(() => {
-  global.ResizeObserver = class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-  (global as any).DOMMatrixReadOnly = class {
-    m22: number;
-    constructor(transform?: string) {
-      const scale = transform?.match(/scale\(([0-9.]+)\)/)?.[1];
-      this.m22 = scale ? Number(scale) : 1;
-    }
-  };
-});
-afterAll(() => {
-  global.ResizeObserver = originals.ResizeObserver;
-  (global as any).DOMMatrixReadOnly = originals.DOMMatrixReadOnly;
-});
+installReactFlowInJsdom();
 beforeEach(() => catalogApi.getEntities.mockReset());
 
 describe('LineageGraph', () => {
