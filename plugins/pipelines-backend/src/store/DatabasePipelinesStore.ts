@@ -88,11 +88,7 @@ function chunks<T>(rows: T[], size: number): T[][] {
  * catalog nor the lineage summaries read: it leaves `updated_at` (indexed)
  * alone, so that PostgreSQL can update the row in place (HOT).
  */
-interface WriteKind {
-  touch: boolean;
-}
-const CONTENT: WriteKind = { touch: false };
-const TOUCH: WriteKind = { touch: true };
+type WriteKind = 'content' | 'touch';
 
 /** A write, built but not run: the commit decides how statements are sent. */
 type Statement = Knex.QueryBuilder | Knex.Raw | UpsertStatement;
@@ -460,8 +456,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
         statements: (now: Date) => {
           const writes = { ...emptyStoreWrites(), ...part };
           return [
-            ...this.pipelineStatements(writes.pipelines, now, TOUCH),
-            ...this.datasetStatements(writes, now, TOUCH),
+            ...this.pipelineStatements(writes.pipelines, now, 'touch'),
+            ...this.datasetStatements(writes, now, 'touch'),
             ...this.edgeStatements(writes, now),
             ...this.columnLineageStatements(writes),
           ];
@@ -774,7 +770,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
   private pipelineStatements(
     pipelines: PipelineUpsert[],
     now: Date,
-    kind: WriteKind = CONTENT,
+    kind: WriteKind = 'content',
   ): Statement[] {
     const latestWins = `excluded.latest_run_at is not null and (pipelines.latest_run_at is null or excluded.latest_run_at >= pipelines.latest_run_at)`;
     const seenTimes = {
@@ -807,33 +803,34 @@ export class DatabasePipelinesStore implements PipelinesStore {
         scheduler_url: p.schedulerUrl ?? null,
         updated_at: now,
       }),
-      merge: kind.touch
-        ? seenTimes
-        : {
-            source: 'excluded.source',
-            namespace: 'excluded.namespace',
-            name: 'excluded.name',
-            ...Object.fromEntries(
-              [
-                'title',
-                'description',
-                'owner',
-                'system',
-                'schedule',
-                'freshness_target',
-                'entity_ref',
-                'source_url',
-                'parent_pipeline_id',
-                'source_owners',
-                'job_type',
-                'scheduler_url',
-              ].map(column => [column, incomingOr('pipelines', column)]),
-            ),
-            ...seenTimes,
-            latest_run_state: `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
-            latest_run_at: `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
-            updated_at: 'excluded.updated_at',
-          },
+      merge:
+        kind === 'touch'
+          ? seenTimes
+          : {
+              source: 'excluded.source',
+              namespace: 'excluded.namespace',
+              name: 'excluded.name',
+              ...Object.fromEntries(
+                [
+                  'title',
+                  'description',
+                  'owner',
+                  'system',
+                  'schedule',
+                  'freshness_target',
+                  'entity_ref',
+                  'source_url',
+                  'parent_pipeline_id',
+                  'source_owners',
+                  'job_type',
+                  'scheduler_url',
+                ].map(column => [column, incomingOr('pipelines', column)]),
+              ),
+              ...seenTimes,
+              latest_run_state: `case when ${latestWins} then excluded.latest_run_state else pipelines.latest_run_state end`,
+              latest_run_at: `case when ${latestWins} then excluded.latest_run_at else pipelines.latest_run_at end`,
+              updated_at: 'excluded.updated_at',
+            },
     });
   }
 
@@ -950,7 +947,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
   private datasetStatements(
     writes: StoreWrites,
     now: Date,
-    kind: WriteKind = CONTENT,
+    kind: WriteKind = 'content',
   ): Statement[] {
     const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
     const seenAndWrittenTimes = {
@@ -975,16 +972,17 @@ export class DatabasePipelinesStore implements PipelinesStore {
         last_written_by_run: d.writtenByRun ?? null,
         updated_at: now,
       }),
-      merge: kind.touch
-        ? seenAndWrittenTimes
-        : {
-            platform: incomingOr('datasets', 'platform'),
-            description: incomingOr('datasets', 'description'),
-            schema: incomingOr('datasets', 'schema'),
-            source_owners: incomingOr('datasets', 'source_owners'),
-            ...seenAndWrittenTimes,
-            updated_at: 'excluded.updated_at',
-          },
+      merge:
+        kind === 'touch'
+          ? seenAndWrittenTimes
+          : {
+              platform: incomingOr('datasets', 'platform'),
+              description: incomingOr('datasets', 'description'),
+              schema: incomingOr('datasets', 'schema'),
+              source_owners: incomingOr('datasets', 'source_owners'),
+              ...seenAndWrittenTimes,
+              updated_at: 'excluded.updated_at',
+            },
     });
   }
 

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isoTimestamp } from './dbTime';
 
 /** A PostgreSQL literal, correct whatever standard_conforming_strings says. */
 function quote(text: string): string {
@@ -32,27 +33,6 @@ function literal(value: unknown): string {
     return dateLiteral(value);
   }
   return quote(JSON.stringify(value));
-}
-
-const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-
-/**
- * `date.toISOString()`, in well under half its time here for the years
- * 1000-9999 (other years take the builtin).
- */
-export function isoTimestamp(date: Date): string {
-  const year = date.getUTCFullYear();
-  if (!(year >= 1000 && year <= 9999)) {
-    // Also an invalid date, which the builtin refuses.
-    return date.toISOString();
-  }
-  const ms = date.getUTCMilliseconds();
-  const millis = ms < 100 ? `0${twoDigits(ms)}` : `${ms}`;
-  return `${year}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(
-    date.getUTCDate(),
-  )}T${twoDigits(date.getUTCHours())}:${twoDigits(
-    date.getUTCMinutes(),
-  )}:${twoDigits(date.getUTCSeconds())}.${millis}Z`;
 }
 
 /**
