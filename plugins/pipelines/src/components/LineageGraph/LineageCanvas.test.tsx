@@ -104,7 +104,7 @@ describe('LineageCanvas', () => {
           colorMode="light"
           onActivate={() => {}}
           onKeyDown={() => {}}
-          miniMapColour={() => 'grey'}
+          overviewColour={() => 'grey'}
         />
       </div>,
     );
@@ -134,20 +134,72 @@ describe('LineageCanvas', () => {
     );
   });
 
-  it('shows the overview once every node is drawn', () => {
-    const { container } = renderCanvas();
-    expect(
-      screen.queryByRole('img', { name: 'Overview of the lineage graph' }),
-    ).not.toBeInTheDocument();
-
-    for (let i = 0; i < 3; i++) {
-      nextFrame();
-    }
-    expect(container.querySelectorAll('.react-flow__node')).toHaveLength(
-      nodes.length,
+  it('shows every node in the overview from the first frame, a path per colour', () => {
+    render(
+      <div style={{ width: PANE.width, height: PANE.height }}>
+        <LineageCanvas
+          nodes={nodes}
+          edges={[]}
+          order={order}
+          fitToken="first"
+          fitViewOptions={fit}
+          edgeColour="grey"
+          highlightColour="red"
+          colorMode="light"
+          onActivate={() => {}}
+          onKeyDown={() => {}}
+          overviewColour={node =>
+            Number(node.id.slice(1)) % 2 ? 'red' : 'blue'
+          }
+        />
+      </div>,
     );
     expect(
       screen.getByRole('img', { name: 'Overview of the lineage graph' }),
     ).toBeInTheDocument();
+    const paths = screen.getAllByTestId('overview-nodes');
+    expect(paths.map(path => path.getAttribute('fill'))).toEqual([
+      'blue',
+      'red',
+    ]);
+    // One rectangle per node, the undrawn ones too.
+    const rectangles = paths.flatMap(
+      path => path.getAttribute('d')!.match(/M/g) ?? [],
+    );
+    expect(rectangles).toHaveLength(nodes.length);
+    expect(paths[0].getAttribute('d')).toContain('M0,0h220v60h-220z');
+  });
+
+  it('moves the view to where the overview is clicked', () => {
+    const { container } = renderCanvas();
+    const viewport = container.querySelector<HTMLElement>(
+      '.react-flow__viewport',
+    )!;
+    const fitted = viewport.style.transform;
+    const overview = screen.getByRole('img', {
+      name: 'Overview of the lineage graph',
+    });
+    const [boxX, boxY, boxWidth, boxHeight] = overview
+      .getAttribute('viewBox')!
+      .split(' ')
+      .map(Number);
+
+    // The overview's top left corner: the view centres there, zoom kept.
+    act(() => {
+      overview.dispatchEvent(
+        new MouseEvent('pointerdown', {
+          bubbles: true,
+          clientX: 0,
+          clientY: 0,
+        }),
+      );
+    });
+    const zoom = Number(/scale\(([^)]+)\)/.exec(fitted)![1]);
+    expect(viewport.style.transform).toBe(
+      `translate(${PANE.width / 2 - boxX * zoom}px,${
+        PANE.height / 2 - boxY * zoom
+      }px) scale(${zoom})`,
+    );
+    expect(boxWidth / boxHeight).toBeCloseTo(200 / 150);
   });
 });

@@ -3,7 +3,6 @@ import {
   Controls,
   Edge,
   getViewportForBounds,
-  MiniMap,
   Node,
   ReactFlow,
   Rect,
@@ -26,6 +25,7 @@ import {
   MoreFlowNode,
   nodeTypes,
 } from './LineageNodes';
+import { LineageOverview } from './LineageOverview';
 
 /**
  * Nodes drawn at once, then per frame. Drawing a node costs React Flow and
@@ -166,7 +166,7 @@ export interface LineageCanvasProps {
   colorMode: 'light' | 'dark';
   onActivate(key: string): void;
   onKeyDown(event: KeyboardEvent<HTMLDivElement>): void;
-  miniMapColour(node: Node): string;
+  overviewColour(node: Node): string;
 }
 
 /**
@@ -180,13 +180,6 @@ export function LineageCanvas(props: LineageCanvasProps) {
   const { nodes, edges, order, onActivate } = props;
   const drawn = useProgressiveDrawing(order);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
-  // The overview comes once the first drawing is complete: it holds a
-  // component per node, which every batch before would update again.
-  const complete = nodes.length > 0 && drawn.size >= nodes.length;
-  const [overview, setOverview] = useState(false);
-  if (complete && !overview) {
-    setOverview(true);
-  }
   const shown = useMemo(() => {
     if (drawn.size >= nodes.length) {
       return { nodes, edges };
@@ -235,12 +228,13 @@ export function LineageCanvas(props: LineageCanvasProps) {
       </ViewportPortal>
       <Background />
       <Controls showInteractive={false} />
-      {overview && (
-        <MiniMap
-          pannable
-          zoomable
+      {bounds && (
+        // Every node from the start: the overview costs the same for all.
+        <LineageOverview
+          nodes={nodes}
+          bounds={bounds}
+          colour={props.overviewColour}
           ariaLabel="Overview of the lineage graph"
-          nodeColor={props.miniMapColour}
         />
       )}
     </ReactFlow>

@@ -482,7 +482,7 @@ export function LineageGraph(props: LineageGraphProps) {
   const activateRef = useRef(activate);
   activateRef.current = activate;
   const onActivate = useCallback((key: string) => activateRef.current(key), []);
-  const miniMapColour = useCallback(
+  const overviewColour = useCallback(
     (node: Node) =>
       node.type === 'entity'
         ? stateColour(theme, (node as EntityFlowNode).data.node.latestRunState)
@@ -557,7 +557,7 @@ export function LineageGraph(props: LineageGraphProps) {
         colorMode={theme.palette.mode}
         onActivate={onActivate}
         onKeyDown={onKeyDown}
-        miniMapColour={miniMapColour}
+        overviewColour={overviewColour}
       />
     );
   }
