@@ -5,6 +5,7 @@ import metricsEvent from '../ingest/__fixtures__/data_quality_metrics_event.json
 import { RawEventRetention } from '../service/RawEventRetention';
 import { PipelineUpsert } from './PipelinesStore';
 import { concatStoreWrites, emptyStoreWrites } from './StoreWrites';
+import { toDate } from './dbTime';
 import {
   DatabasePipelinesStore,
   RUN_COUNT_CAP,
@@ -405,6 +406,47 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
     expect(await store.getPipeline('tests:hourly')).toMatchObject({
       latestRunState: 'succeeded',
     });
+  });
+
+  it("moves a pipeline's updated_at with its latest state, not with each later run", async () => {
+    const { knex, store } = await createStore();
+    const updatedAt = async () => {
+      const row = await knex('pipelines').where({ id: 'tests:hourly' }).first();
+      return toDate(row.updated_at).getTime();
+    };
+    const ingest = async (...batch: object[]) => {
+      await store.applyWrites(concatStoreWrites(batch.map(writesOf)), {
+        deferTouches: true,
+      });
+      await store.flushDeferredTouches();
+    };
+    const laterRun = (eventType: string, eventTime: string, id: string) =>
+      runEvent({ eventType, eventTime, runId: id, job: 'hourly' });
+    const pause = () => new Promise(resolve => setTimeout(resolve, 10));
+
+    await ingest(events.START, events.COMPLETE);
+    const first = await updatedAt();
+
+    await pause();
+    const second = '33333333-3333-4333-8333-333333333333';
+    await ingest(
+      laterRun('START', '2026-11-02T03:00:00Z', second),
+      laterRun('COMPLETE', '2026-11-02T04:00:00Z', second),
+    );
+    expect(await store.getPipeline('tests:hourly')).toMatchObject({
+      latestRunState: 'succeeded',
+      latestRunAt: '2026-11-02T03:00:00.000Z',
+    });
+    expect(await updatedAt()).toBe(first);
+
+    await pause();
+    const third = '44444444-4444-4444-8444-444444444444';
+    await ingest(laterRun('FAIL', '2026-11-02T05:00:00Z', third));
+    expect(await store.getPipeline('tests:hourly')).toMatchObject({
+      latestRunState: 'failed',
+      latestRunAt: '2026-11-02T05:00:00.000Z',
+    });
+    expect(await updatedAt()).toBeGreaterThan(first);
   });
 
   it('pages runs newest partition first, by window and by state', async () => {

@@ -134,6 +134,7 @@ function incomingOr(table: string, column: string): string {
 
 /** A pipeline's latest run; rewritten only when it changed (a RUNNING event does not). */
 const LATEST_RUN = `select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1`;
+const LATEST_RUN_STATE = `select r.state from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1`;
 
 /** Same rule as runStateWins in mergeWrites.ts. */
 const RUN_STATE_WINS = `(excluded.state_rank > runs.state_rank or (excluded.state_rank = runs.state_rank and excluded.state_rank >= 0 and (excluded.state_time > runs.state_time or (excluded.state_time = runs.state_time and excluded.state > runs.state))))`;
@@ -1097,10 +1098,14 @@ export class DatabasePipelinesStore implements PipelinesStore {
 
   /** Denormalizes each touched pipeline's latest run for fast lists. */
   private latestRunStatements(pipelineIds: string[], now: Date): Statement[] {
+    // `updated_at` (indexed) moves only with the latest state, which the
+    // lineage summaries read: a later run in the same state, the usual
+    // refresh, then rewrites no index and PostgreSQL updates in place (HOT).
+    const differs = this.isPostgres ? 'is distinct from' : 'is not';
     // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
     return chunks(pipelineIds, IN_LIST_SIZE).map(chunk =>
       this.db.raw(
-        `update pipelines set (latest_run_state, latest_run_at) = (${LATEST_RUN}), updated_at = ? where id in (${chunk
+        `update pipelines set (latest_run_state, latest_run_at) = (${LATEST_RUN}), updated_at = case when pipelines.latest_run_state ${differs} (${LATEST_RUN_STATE}) then ? else pipelines.updated_at end where id in (${chunk
           .map(() => '?')
           .join(
             ', ',
