@@ -11,6 +11,9 @@
  *   over 50 ms), and, from a Chromium trace in runs of their own (tracing
  *   slows the page a little, so it does not touch the times above), the
  *   longest task of any length, which tells how far under 50 ms it stays.
+ *   "Never blocked over 50 ms" holds only if no run has such a task. The
+ *   same trace of the page with a two-node graph tells what the rest of the
+ *   page (its other sections, the garbage collector) costs meanwhile.
  *
  *   yarn workspace app build && node e2e/bench.js
  */
@@ -175,7 +178,10 @@ async function main() {
       }`,
     );
 
+    // First a graph of two nodes: what the rest of the page costs the main
+    // thread after the answer, next to which the larger graphs are judged.
     for (const [count, target] of [
+      [2, undefined],
       [200, 150],
       [1000, 500],
     ]) {
@@ -184,7 +190,8 @@ async function main() {
       const longest = [];
       const traced = [];
       const body = JSON.stringify(syntheticLineage(count));
-      for (let i = 0; i < REPEATS * 2; i++) {
+      // The two-node graph is only traced.
+      for (let i = target === undefined ? REPEATS : 0; i < REPEATS * 2; i++) {
         // The first runs measure times, the others trace the main thread.
         const tracing = i >= REPEATS;
         await page.route('**/api/pipelines/v1/lineage?*', route =>
@@ -247,6 +254,18 @@ async function main() {
       const drawn = await page.evaluate(
         () => document.querySelectorAll('.react-flow__node').length,
       );
+      const tracedText = `in a trace median ${median(traced).toFixed(
+        0,
+      )} ms, max ${Math.max(...traced).toFixed(0)} ms (n=${traced.length})`;
+      if (target === undefined) {
+        console.log(
+          `the same page with a lineage of ${count} nodes (the rest of the page): longest main-thread task after the answer ${tracedText}`,
+        );
+        continue;
+      }
+      // "Never blocked": every traced run counts, not the median.
+      const neverBlocked =
+        Math.max(...longest) <= 50 && Math.max(...traced) <= 50;
       console.log(
         `lineage of ${count} nodes (${drawn} drawn, the rest grouped): answer to drawn nodes median ${median(
           durations,
@@ -254,16 +273,12 @@ async function main() {
           median(durations) <= target ? 'OK' : 'MISSED'
         }; answer to every node drawn median ${median(completes).toFixed(
           0,
-        )} ms; longest main-thread task after the answer median ${median(
-          longest,
+        )} ms; longest main-thread task after the answer: long tasks API max ${Math.max(
+          ...longest,
         ).toFixed(
           0,
-        )} ms (long tasks API: 0 when none is over 50 ms), in a trace median ${median(
-          traced,
-        ).toFixed(0)} ms (max ${Math.max(...traced).toFixed(
-          0,
-        )}), target <= 50 ms: ${
-          Math.max(median(longest), median(traced)) <= 50 ? 'OK' : 'MISSED'
+        )} ms (0 when none is over 50 ms), ${tracedText}; target never > 50 ms: ${
+          neverBlocked ? 'OK' : 'MISSED'
         }`,
       );
     }

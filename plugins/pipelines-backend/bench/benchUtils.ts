@@ -390,9 +390,15 @@ function localPostgresCpuMs(): number | undefined {
     }
     const nameEnd = stat.lastIndexOf(')');
     if (stat.slice(stat.indexOf('(') + 1, nameEnd) !== 'postgres') continue;
-    // utime and stime, fields 14 and 15 of stat(5), counted from the state.
+    // utime, stime, cutime and cstime, fields 14 to 17 of stat(5), counted
+    // from the state: a backend that exits (the pool closes an idle
+    // connection) moves its time to the postmaster's children's times.
     const fields = stat.slice(nameEnd + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
+    ticks +=
+      Number(fields[11]) +
+      Number(fields[12]) +
+      Number(fields[13]) +
+      Number(fields[14]);
     found = true;
   }
   // Linux reports them in USER_HZ, 100 per second on every architecture.

@@ -9,7 +9,8 @@
  *   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs bench/ingest.bench.ts
  *
  * PIPELINES_BENCH_EVENTS sets the events per batch measurement (default
- * 20000; single-event POSTs send half as many);
+ * 60000, so that a measurement spans several touch flushes; single-event
+ * POSTs send 10000);
  * PIPELINES_BENCH_PG the PostgreSQL server URL (default 127.0.0.1:54329);
  * PIPELINES_BENCH_DATABASES which databases, default
  * postgres,sqlite-file,sqlite-memory;
@@ -56,15 +57,17 @@ import {
 } from './ingestEvents';
 import { postAll, PostResult } from './httpClient';
 
-const EVENTS = Number(process.env.PIPELINES_BENCH_EVENTS ?? 20_000);
-/** Single-event POSTs are slower: half as many keep the run short. */
-const SINGLE_EVENTS = Math.round(EVENTS / 2);
+const EVENTS = Number(process.env.PIPELINES_BENCH_EVENTS ?? 60_000);
+/** Single-event POSTs are slower: fewer keep the run short. */
+const SINGLE_EVENTS = Math.min(10_000, Math.round(EVENTS / 2));
 const WARMUP_EVENTS = 2_000;
 /** Rounds of every measurement, interleaved; figures are their medians. */
 const REPEATS = Number(process.env.PIPELINES_BENCH_REPEATS ?? 1);
 const BATCH_SIZE = 100;
 const SINGLE_CONCURRENCY = 16;
-const BATCH_CONCURRENCY = 4;
+const BATCH_CONCURRENCY = Number(
+  process.env.PIPELINES_BENCH_BATCH_CONCURRENCY ?? 4,
+);
 const BATCH_TARGET = 5_000;
 const SINGLE_TARGET = 1_000;
 const BASELINE_TABLE = 'events_baseline';
