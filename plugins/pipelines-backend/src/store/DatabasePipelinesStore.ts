@@ -102,8 +102,6 @@ function upsertStatements<T>(
     toRow: (row: T) => Record<string, unknown>;
     /** SQL of each column's new value, or 'ignore' to keep the stored row. */
     merge: Record<string, string> | 'ignore';
-    /** Rows known to exist (touches): see UpsertStatement. */
-    updateOf?: Record<string, string | undefined>;
   },
 ): Statement[] {
   return chunks(rows, CHUNK_SIZE).map(chunk => {
@@ -115,19 +113,9 @@ function upsertStatements<T>(
       options.conflict,
       options.merge,
       Object.keys(mapped[0]),
-      options.updateOf,
     );
   });
 }
-
-/**
- * What a touch updates, with the types of its values. A touch is of a row
- * this replica committed, and rows of these tables are never deleted.
- */
-const SEEN_TIMES = {
-  first_seen_at: 'timestamptz',
-  last_seen_at: 'timestamptz',
-} as const;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, match => `\\${match}`);
@@ -471,7 +459,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
           return [
             ...this.pipelineStatements(writes.pipelines, now, 'touch'),
             ...this.datasetStatements(writes, now, 'touch'),
-            ...this.edgeStatements(writes, now, 'touch'),
+            ...this.edgeStatements(writes, now),
             ...this.columnLineageStatements(writes),
           ];
         },
@@ -793,7 +781,6 @@ export class DatabasePipelinesStore implements PipelinesStore {
     };
     return upsertStatements('pipelines', pipelines, {
       conflict: ['id'],
-      updateOf: kind === 'touch' ? SEEN_TIMES : undefined,
       toRow: p => ({
         id: p.id,
         source: p.source,
@@ -972,14 +959,6 @@ export class DatabasePipelinesStore implements PipelinesStore {
     };
     return upsertStatements('datasets', writes.datasets, {
       conflict: ['id'],
-      updateOf:
-        kind === 'touch'
-          ? {
-              ...SEEN_TIMES,
-              last_written_at: 'timestamptz',
-              last_written_by_run: undefined,
-            }
-          : undefined,
       toRow: d => ({
         id: d.id,
         namespace: d.namespace,
@@ -1008,18 +987,12 @@ export class DatabasePipelinesStore implements PipelinesStore {
     });
   }
 
-  private edgeStatements(
-    writes: StoreWrites,
-    now: Date,
-    kind: WriteKind = 'content',
-  ): Statement[] {
-    const updateOf = kind === 'touch' ? SEEN_TIMES : undefined;
+  private edgeStatements(writes: StoreWrites, now: Date): Statement[] {
     const lineageEdges = upsertStatements(
       'lineage_edges',
       writes.lineageEdges,
       {
         conflict: ['pipeline_id', 'dataset_id', 'direction'],
-        updateOf,
         toRow: e => ({
           pipeline_id: e.pipelineId,
           dataset_id: e.datasetId,
@@ -1039,7 +1012,6 @@ export class DatabasePipelinesStore implements PipelinesStore {
       writes.pipelineEdges,
       {
         conflict: ['upstream_id', 'downstream_id'],
-        updateOf,
         toRow: e => ({
           upstream_id: e.upstreamId,
           downstream_id: e.downstreamId,

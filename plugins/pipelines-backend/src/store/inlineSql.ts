@@ -103,13 +103,6 @@ export class UpsertStatement {
      * one mapping function); else found from the rows.
      */
     readonly columns?: string[],
-    /**
-     * Rows known to exist, of which only merged columns move (a touch): on
-     * PostgreSQL an update from the rows' values, which costs less than an
-     * insert that conflicts. The columns the merge reads, with the SQL type
-     * of those whose literals need one (times).
-     */
-    readonly updateOf?: Record<string, string | undefined>,
   ) {}
 
   toKnex(db: Knex): Knex.QueryBuilder {
@@ -128,9 +121,6 @@ export class UpsertStatement {
 
   /** As knex writes it: a column a row lacks, or leaves undefined, is DEFAULT. */
   toPostgresSql(): string {
-    if (this.updateOf && this.merge !== 'ignore') {
-      return this.toPostgresUpdate(this.updateOf, this.merge);
-    }
     const columns = this.columns ?? columnsOf(this.rows);
     let sql = `insert into ${identifier(this.table)} (${columns
       .map(identifier)
@@ -152,40 +142,5 @@ export class UpsertStatement {
     return `${sql}do update set ${Object.entries(this.merge)
       .map(([column, value]) => `${identifier(column)} = ${value}`)
       .join(', ')}`;
-  }
-
-  /**
-   * `update t set … from (values …) as excluded(…) where t.key = excluded.key`:
-   * the merge's SQL reads `excluded` as in an insert's conflict clause. The
-   * first row's literals carry the types, which the others then take.
-   */
-  private toPostgresUpdate(
-    updateOf: Record<string, string | undefined>,
-    merge: Record<string, string>,
-  ): string {
-    const columns = [...this.conflict, ...Object.keys(updateOf)];
-    const table = identifier(this.table);
-    let values = '';
-    for (let r = 0; r < this.rows.length; r++) {
-      const row = this.rows[r];
-      values += r > 0 ? ', (' : '(';
-      for (let c = 0; c < columns.length; c++) {
-        if (c > 0) values += ', ';
-        values += literal(row[columns[c]]);
-        const type = r === 0 ? updateOf[columns[c]] : undefined;
-        if (type) values += `::${type}`;
-      }
-      values += ')';
-    }
-    return `update ${table} set ${Object.entries(merge)
-      .map(([column, value]) => `${identifier(column)} = ${value}`)
-      .join(', ')} from (values ${values}) as excluded(${columns
-      .map(identifier)
-      .join(', ')}) where ${this.conflict
-      .map(
-        column =>
-          `${table}.${identifier(column)} = excluded.${identifier(column)}`,
-      )
-      .join(' and ')}`;
   }
 }
