@@ -7,6 +7,9 @@ import {
 import { DatabasePipelinesStore } from '../store/DatabasePipelinesStore';
 import { DeferredTouchRecovery } from './DeferredTouchRecovery';
 import { mapOpenLineageEvent } from './mapOpenLineageEvent';
+import { DbTime, toDate } from '../store/dbTime';
+
+const toIso = (value: DbTime) => toDate(value).toISOString();
 
 jest.setTimeout(60_000);
 
@@ -80,6 +83,39 @@ describe.each(ids)('deferred touches on %s', databaseId => {
     });
     expect(await knex('ingest_checkpoints').select()).toEqual([]);
     expect(first.deferredTouchCount).toBe(0);
+  });
+
+  it("moves a known pipeline's and its edges' seen times at the flush", async () => {
+    const { knex, first } = await createStores();
+    const seenTimes = async () => ({
+      pipelines: (
+        await knex('pipelines').select('first_seen_at', 'last_seen_at')
+      ).map(row => [toIso(row.first_seen_at), toIso(row.last_seen_at)]),
+      edges: (
+        await knex('lineage_edges')
+          .select('direction', 'first_seen_at', 'last_seen_at')
+          .orderBy('direction')
+      ).map(row => [
+        row.direction,
+        toIso(row.first_seen_at),
+        toIso(row.last_seen_at),
+      ]),
+    });
+    await applyDeferring(first, started);
+    const before = await seenTimes();
+    await applyDeferring(first, completed);
+    expect(await seenTimes()).toEqual(before);
+
+    await first.flushDeferredTouches();
+    const start = '2026-11-02T03:00:00.000Z';
+    const end = '2026-11-02T04:00:00.000Z';
+    expect(await seenTimes()).toEqual({
+      pipelines: [[start, end]],
+      edges: [
+        ['input', start, end],
+        ['output', start, end],
+      ],
+    });
   });
 
   it("holds the refresh of a pipeline's latest run until a flush, and refreshes it before its own reads", async () => {
