@@ -90,7 +90,9 @@ describe('LineageCanvas', () => {
   const order = nodes.map(node => node.id);
   const fit = { padding: 0.1, maxZoom: 1 };
 
-  function renderCanvas() {
+  function renderCanvas(
+    overviewColour: (node: { id: string }) => string = () => 'grey',
+  ) {
     return render(
       <div style={{ width: PANE.width, height: PANE.height }}>
         <LineageCanvas
@@ -104,7 +106,7 @@ describe('LineageCanvas', () => {
           colorMode="light"
           onActivate={() => {}}
           onKeyDown={() => {}}
-          overviewColour={() => 'grey'}
+          overviewColour={overviewColour}
         />
       </div>,
     );
@@ -135,25 +137,7 @@ describe('LineageCanvas', () => {
   });
 
   it('shows every node in the overview from the first frame, a path per colour', () => {
-    render(
-      <div style={{ width: PANE.width, height: PANE.height }}>
-        <LineageCanvas
-          nodes={nodes}
-          edges={[]}
-          order={order}
-          fitToken="first"
-          fitViewOptions={fit}
-          edgeColour="grey"
-          highlightColour="red"
-          colorMode="light"
-          onActivate={() => {}}
-          onKeyDown={() => {}}
-          overviewColour={node =>
-            Number(node.id.slice(1)) % 2 ? 'red' : 'blue'
-          }
-        />
-      </div>,
-    );
+    renderCanvas(node => (Number(node.id.slice(1)) % 2 ? 'red' : 'blue'));
     expect(
       screen.getByRole('img', { name: 'Overview of the lineage graph' }),
     ).toBeInTheDocument();

@@ -44,6 +44,7 @@ export function overviewPaths(
   return [...byColour].map(([fill, parts]) => ({ fill, d: parts.join('') }));
 }
 
+/** The part in view, in graph units; a string, so an unchanged view is equal. */
 const viewSelector = (state: ReactFlowState) => {
   const [x, y, zoom] = state.transform;
   return `${-x / zoom},${-y / zoom},${state.width / zoom},${
