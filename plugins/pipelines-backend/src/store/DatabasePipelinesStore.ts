@@ -133,8 +133,10 @@ function incomingOr(table: string, column: string): string {
 }
 
 /** A pipeline's latest run; rewritten only when it changed (a RUNNING event does not). */
-const LATEST_RUN = `select r.state, r.sort_time from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1`;
-const LATEST_RUN_STATE = `select r.state from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1`;
+const latestRunOf = (columns: string) =>
+  `select ${columns} from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1`;
+const LATEST_RUN = latestRunOf('r.state, r.sort_time');
+const LATEST_RUN_STATE = latestRunOf('r.state');
 
 /** Same rule as runStateWins in mergeWrites.ts. */
 const RUN_STATE_WINS = `(excluded.state_rank > runs.state_rank or (excluded.state_rank = runs.state_rank and excluded.state_rank >= 0 and (excluded.state_time > runs.state_time or (excluded.state_time = runs.state_time and excluded.state > runs.state))))`;

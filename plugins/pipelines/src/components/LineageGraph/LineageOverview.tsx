@@ -23,7 +23,7 @@ export interface LineageOverviewProps {
 }
 
 /** One path of rectangles per colour: a few elements for any number of nodes. */
-export function overviewPaths(
+function overviewPaths(
   nodes: readonly Node[],
   colour: (node: Node) => string,
 ): Array<{ fill: string; d: string }> {
