@@ -68,9 +68,10 @@ describe.each(ids)('DatabasePipelinesStore on %s', databaseId => {
     return { knex, store };
   }
 
-  it('stores quotes, backslashes, question marks and unicode exactly', async () => {
+  it('stores quotes, backslashes, question marks, array syntax and unicode exactly', async () => {
     const { store } = await createStore();
-    const tricky = `it's a \\ path? $1 :name \u00fcn\u00efcode \u{1F600} ?`;
+    // Also what an array literal would misread: braces, commas, double quotes, NULL.
+    const tricky = ` it's a \\ path? $1 :name "{NULL, x}" \u00fcn\u00efcode \u{1F600} ? `;
     const receivedAt = new Date('2026-11-02T00:00:00Z');
     await store.applyWrites({
       ...emptyStoreWrites(),

@@ -44,7 +44,7 @@ import {
   splitTouchWrites,
 } from './DeferredTouches';
 import { SharedExclusiveLock } from './SharedExclusiveLock';
-import { inlinePostgresSql, UpsertStatement } from './inlineSql';
+import { inlinePostgresSql, PostgresQuery, UpsertStatement } from './inlineSql';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites, rowKeys } from './mergeWrites';
@@ -396,6 +396,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
   /** This process, in the checkpoint of its deferred touches. */
   private readonly replicaId = randomUUID();
   private aliases = new Map<string, string>();
+  private readonly columnTypes = new Map<string, Map<string, string>>();
   private aliasesLoadedAt = 0;
 
   private constructor(private readonly db: Knex) {}
@@ -498,28 +499,87 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   /**
-   * Runs the statements as one transaction. On PostgreSQL they go as one
-   * simple-protocol query, which the server runs as one transaction: one
-   * round trip per commit instead of one per statement plus begin and commit.
+   * PostgreSQL's type of each column of the upserts' tables, read once per
+   * table: the casts of their array parameters.
+   */
+  private async loadColumnTypes(
+    statements: Statement[],
+  ): Promise<Map<string, Map<string, string>>> {
+    for (const statement of statements) {
+      if (
+        statement instanceof UpsertStatement &&
+        !this.columnTypes.has(statement.table)
+      ) {
+        const rows: Array<{ attname: string; type: string }> = await this.db(
+          'pg_attribute',
+        )
+          .select(
+            'attname',
+            this.db.raw('format_type(atttypid, atttypmod) as type'),
+          )
+          .whereRaw('attrelid = to_regclass(?)', [statement.table])
+          .andWhere('attnum', '>', 0)
+          .andWhere('attisdropped', false);
+        this.columnTypes.set(
+          statement.table,
+          new Map(rows.map(row => [row.attname, row.type])),
+        );
+      }
+    }
+    return this.columnTypes;
+  }
+
+  /**
+   * Runs the statements as one transaction. On PostgreSQL, upserts go with
+   * array parameters (see UpsertStatement) and the other statements between
+   * them as simple-protocol queries, each with every value inlined: a few
+   * round trips per commit, and no statement text for the server to parse
+   * per row.
    */
   private async runAtomically(statements: Statement[]): Promise<void> {
     if (statements.length === 0) {
       return;
     }
     if (this.isPostgres) {
-      // Sent to the driver as is: knex would read a `?` inside a value as a
-      // binding.
-      const sql = statements
-        .map(statement =>
+      const columnTypes = await this.loadColumnTypes(statements);
+      const queries: Array<string | PostgresQuery> = [];
+      let inline: string[] = ['begin'];
+      for (const statement of statements) {
+        const arrayQuery =
           statement instanceof UpsertStatement
-            ? statement.toPostgresSql()
-            : inlinePostgresSql(statement),
-        )
-        .join(';\n');
-      const connection: { query(text: string): Promise<unknown> } =
-        await this.db.client.acquireConnection();
+            ? statement.toPostgresArrayQuery(column =>
+                columnTypes.get(statement.table)?.get(column),
+              )
+            : undefined;
+        if (arrayQuery) {
+          if (inline.length > 0) {
+            queries.push(inline.join(';\n'));
+          }
+          queries.push(arrayQuery);
+          inline = [];
+        } else {
+          // Sent to the driver as is: knex would read a `?` inside a value
+          // as a binding.
+          inline.push(
+            statement instanceof UpsertStatement
+              ? statement.toPostgresSql()
+              : inlinePostgresSql(statement),
+          );
+        }
+      }
+      inline.push('commit');
+      queries.push(inline.join(';\n'));
+      const connection: {
+        query(query: string | PostgresQuery): Promise<unknown>;
+      } = await this.db.client.acquireConnection();
       try {
-        await connection.query(sql);
+        for (const query of queries) {
+          await connection.query(query);
+        }
+      } catch (error) {
+        // The connection goes back to the pool: not inside a failed transaction.
+        await connection.query('rollback').catch(() => undefined);
+        throw error;
       } finally {
         await this.db.client.releaseConnection(connection);
       }

@@ -95,4 +95,67 @@ describe('UpsertStatement', () => {
       /on conflict \("id"\) do nothing$/,
     );
   });
+
+  it('writes one array per column, parsed as PostgreSQL reads array literals', () => {
+    const statement = new UpsertStatement(
+      'runs',
+      [
+        {
+          id: 'a "b" \\ {c,d}',
+          n: 1,
+          ok: true,
+          at: new Date('2026-11-02T03:00:00Z'),
+        },
+        { id: 'NULL', n: null, ok: false, at: null },
+      ],
+      ['id'],
+      { n: 'excluded.n' },
+      ['id', 'n', 'ok', 'at'],
+    );
+    const types: Record<string, string> = {
+      id: 'character varying(255)',
+      n: 'integer',
+      ok: 'boolean',
+      at: 'timestamp with time zone',
+    };
+    const query = statement.toPostgresArrayQuery(column => types[column]);
+    expect(query?.text).toBe(
+      `insert into "runs" ("id", "n", "ok", "at") select * from unnest($1::character varying(255)[], $2::integer[], $3::boolean[], $4::timestamp with time zone[]) on conflict ("id") do update set "n" = excluded.n`,
+    );
+    expect(query?.values).toEqual([
+      '{"a \\"b\\" \\\\ {c,d}","NULL"}',
+      '{1,NULL}',
+      '{t,f}',
+      '{"2026-11-02T03:00:00.000Z",NULL}',
+    ]);
+    // The same text for any rows: one prepared statement.
+    const other = new UpsertStatement(
+      'runs',
+      [{ id: 'x', n: 2, ok: true, at: null }],
+      ['id'],
+      { n: 'excluded.n' },
+      ['id', 'n', 'ok', 'at'],
+    ).toPostgresArrayQuery(column => types[column]);
+    expect(other?.name).toBe(query?.name);
+  });
+
+  it('has no array form for an undefined value or a column of unknown type', () => {
+    const statement = new UpsertStatement('t', rows, ['id'], 'ignore');
+    expect(statement.toPostgresArrayQuery(() => 'text')).toBeUndefined();
+    const known = new UpsertStatement(
+      't',
+      [{ id: 'a', x: 1 }],
+      ['id'],
+      'ignore',
+    );
+    expect(
+      known.toPostgresArrayQuery(column =>
+        column === 'id' ? 'text' : undefined,
+      ),
+    ).toBeUndefined();
+    expect(known.toPostgresArrayQuery(() => 'text')?.values).toEqual([
+      '{"a"}',
+      '{1}',
+    ]);
+  });
 });
