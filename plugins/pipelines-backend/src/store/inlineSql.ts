@@ -40,17 +40,29 @@ function literal(value: unknown): string {
  * An event's time fills several columns of its rows, and the commit time
  * every row: each Date is written once, and again only if it was changed.
  */
-const dateLiterals = new WeakMap<Date, { time: number; text: string }>();
+interface DateTexts {
+  time: number;
+  /** As an SQL literal. */
+  literal: string;
+  /** As an element of an array literal. */
+  element: string;
+}
+
+const dateTexts = new WeakMap<Date, DateTexts>();
+
+function textsOf(date: Date): DateTexts {
+  const time = date.getTime();
+  let known = dateTexts.get(date);
+  if (known === undefined || known.time !== time) {
+    const iso = isoTimestamp(date);
+    known = { time, literal: `'${iso}'`, element: `"${iso}"` };
+    dateTexts.set(date, known);
+  }
+  return known;
+}
 
 function dateLiteral(date: Date): string {
-  const time = date.getTime();
-  const known = dateLiterals.get(date);
-  if (known !== undefined && known.time === time) {
-    return known.text;
-  }
-  const text = `'${isoTimestamp(date)}'`;
-  dateLiterals.set(date, { time, text });
-  return text;
+  return textsOf(date).literal;
 }
 
 /** A value as an element of a PostgreSQL array literal. */
@@ -68,13 +80,14 @@ function arrayElement(value: unknown): string {
     return value ? 't' : 'f';
   }
   if (value instanceof Date) {
-    // The literal is quoted and holds neither quotes nor backslashes.
-    return `"${dateLiteral(value).slice(1, -1)}"`;
+    return textsOf(value).element;
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /["\\]/.test(text)
-    ? `"${text.replace(/[\\"]/g, '\\$&')}"`
-    : `"${text}"`;
+  if (text.includes('\\')) {
+    return `"${text.replace(/[\\"]/g, '\\$&')}"`;
+  }
+  // Every event's JSON: a plain search is twice as fast as the regex.
+  return text.includes('"') ? `"${text.replaceAll('"', '\\"')}"` : `"${text}"`;
 }
 
 /** A query with parameters, as node-postgres takes it. */
