@@ -7,7 +7,8 @@ import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
-import { useTheme } from '@mui/material/styles';
+import GlobalStyles from '@mui/material/GlobalStyles';
+import { Theme, useTheme } from '@mui/material/styles';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
@@ -22,6 +23,7 @@ import {
   KeyboardEvent,
   memo,
   useCallback,
+  useDeferredValue,
   useEffect,
   useMemo,
   useRef,
@@ -61,6 +63,11 @@ const NEIGHBOUR_LIMIT = 25;
 const MAX_NEIGHBOUR_LIMIT = 1000;
 /** React Flow's DOM renderer slows down past about 1,000 nodes: draw fewer. */
 const MAX_DRAWN_NODES = 300;
+/**
+ * Above this many nodes the answer's view is worked out at low priority: some
+ * 10 ms of script on a slow machine at 1,000 nodes.
+ */
+const DEFER_VIEW_ABOVE_NODES = 250;
 /** Nodes one click draws beyond the cap; the rest stay behind "+N more". */
 const REVEAL_BATCH = 100;
 const DEPTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -186,6 +193,31 @@ const LineageControls = memo(function Controls(props: {
   );
 });
 
+/** The class of the box the graph draws in, which its node styles are scoped to. */
+const GRAPH_CLASS = 'tl-lineage-graph';
+
+/**
+ * The nodes' styles, as a style sheet written once per theme. As the graph
+ * box's `sx` they were serialized again with every render of the graph, icons
+ * and all: milliseconds each time on a slow machine.
+ */
+const NodeStyles = memo(function NodeStyles(props: { theme: Theme }) {
+  const { theme } = props;
+  const styles = useMemo(
+    () => ({
+      [`.${GRAPH_CLASS}`]: {
+        ...lineageNodeStyles(theme),
+        '& .react-flow__node:focus-visible': {
+          outline: `2px solid ${theme.palette.primary.main}`,
+          outlineOffset: 4,
+        },
+      },
+    }),
+    [theme],
+  );
+  return <GlobalStyles styles={styles} />;
+});
+
 /**
  * Interactive lineage around a pipeline or dataset: direction and depth,
  * expand a node's neighbours on click or Enter, "+N more" for what is not
@@ -196,7 +228,6 @@ const LineageControls = memo(function Controls(props: {
 export function LineageGraph(props: LineageGraphProps) {
   const { root, height = 600 } = props;
   const theme = useTheme();
-  const nodeStyles = useMemo(() => lineageNodeStyles(theme), [theme]);
   // The layout worker starts while the lineage loads, not after.
   useEffect(() => prepareLayout(), []);
   const pipelinesApi = useApi(pipelinesApiRef);
@@ -234,16 +265,24 @@ export function LineageGraph(props: LineageGraphProps) {
   const baseRef = useRef(base);
   baseRef.current = base;
 
+  // What to draw of a large graph is worked out in a render of its own, at
+  // low priority: the answer often comes with the tab's other sections, and
+  // would make their render one long task. A small one is drawn sooner.
+  const deferredCurrent = useDeferredValue(current);
+  const viewed =
+    current && current.graph.nodes.length > DEFER_VIEW_ABOVE_NODES
+      ? deferredCurrent
+      : current;
   const view = useMemo(
     () =>
-      current && {
-        base: current.base,
-        view: lineageView(current.graph, {
+      viewed && {
+        base: viewed.base,
+        view: lineageView(viewed.graph, {
           maxNodes: MAX_DRAWN_NODES,
-          revealed: current.revealed,
+          revealed: viewed.revealed,
         }),
       },
-    [current],
+    [viewed],
   );
 
   const [drawing, setDrawing] = useState<Drawing>();
@@ -629,17 +668,12 @@ export function LineageGraph(props: LineageGraphProps) {
             ' The server stopped at its node limit: expand nodes to see more.'}
         </Typography>
       </Box>
+      <NodeStyles theme={theme} />
       <Box
         position="relative"
         height={height}
         overflow="hidden"
-        sx={{
-          ...nodeStyles,
-          '& .react-flow__node:focus-visible': {
-            outline: `2px solid ${theme.palette.primary.main}`,
-            outlineOffset: 4,
-          },
-        }}
+        className={GRAPH_CLASS}
       >
         {(lineage.loading || !drawing) && !error && !empty && (
           <LinearProgress

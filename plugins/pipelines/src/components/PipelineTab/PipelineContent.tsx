@@ -10,10 +10,10 @@ import {
   pipelineSignalChannel,
 } from '@tributary/plugin-pipelines-common';
 import { memo, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { pipelinesApiRef } from '../../api';
 import { LineageGraph as LineageGraphSection } from '../LineageGraph';
 import { pipelineIdOf } from '../shared/entityIds';
+import { useDeferredAsyncRetry } from '../shared/useDeferredAsyncRetry';
 import { useSignalRefresh } from '../shared/useSignalRefresh';
 import { BackfillButton } from './BackfillButton';
 import { BackfillsCard as BackfillsSection } from './BackfillsCard';
@@ -43,7 +43,7 @@ function PipelineSections(props: { pipelineId: string }) {
   const { pipelineId } = props;
   const pipelinesApi = useApi(pipelinesApiRef);
   const signalled = useSignalRefresh(pipelineSignalChannel(pipelineId));
-  const pipeline = useAsyncRetry(
+  const pipeline = useDeferredAsyncRetry(
     () => pipelinesApi.getPipeline(pipelineId),
     [pipelinesApi, pipelineId, signalled],
   );
