@@ -201,7 +201,7 @@ const GRAPH_CLASS = 'tl-lineage-graph';
  * box's `sx` they were serialized again with every render of the graph, icons
  * and all: milliseconds each time on a slow machine.
  */
-const NodeStyles = memo(function NodeStyles(props: { theme: Theme }) {
+const NodeStyles = memo(function NodeStyleSheet(props: { theme: Theme }) {
   const { theme } = props;
   const styles = useMemo(
     () => ({
