@@ -14,6 +14,13 @@ function quote(text: string): string {
     : `'${quoted}'`;
 }
 
+function finiteNumber(value: number): string {
+  if (!Number.isFinite(value)) {
+    throw new TypeError(`Cannot write ${value} to PostgreSQL`);
+  }
+  return String(value);
+}
+
 function literal(value: unknown): string {
   if (typeof value === 'string') {
     return quote(value);
@@ -22,10 +29,7 @@ function literal(value: unknown): string {
     return 'NULL';
   }
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) {
-      throw new TypeError(`Cannot write ${value} to PostgreSQL`);
-    }
-    return String(value);
+    return finiteNumber(value);
   }
   if (typeof value === 'boolean') {
     return value ? 'true' : 'false';
@@ -36,10 +40,6 @@ function literal(value: unknown): string {
   return quote(JSON.stringify(value));
 }
 
-/**
- * An event's time fills several columns of its rows, and the commit time
- * every row: each Date is written once, and again only if it was changed.
- */
 interface DateTexts {
   time: number;
   /** As an SQL literal. */
@@ -48,6 +48,10 @@ interface DateTexts {
   element: string;
 }
 
+/**
+ * An event's time fills several columns of its rows, and the commit time
+ * every row: each Date is written once, and again only if it was changed.
+ */
 const dateTexts = new WeakMap<Date, DateTexts>();
 
 function textsOf(date: Date): DateTexts {
@@ -71,10 +75,7 @@ function arrayElement(value: unknown): string {
     return 'NULL';
   }
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) {
-      throw new TypeError(`Cannot write ${value} to PostgreSQL`);
-    }
-    return String(value);
+    return finiteNumber(value);
   }
   if (typeof value === 'boolean') {
     return value ? 't' : 'f';

@@ -315,6 +315,31 @@ describe('LineageGraph', () => {
     ).toBeInTheDocument();
   });
 
+  it('draws a graph above the drawing limit capped, the rest counted', async () => {
+    // Above the size whose view is worked out at low priority, too.
+    const count = 400;
+    const nodes = [node('pipeline:daily', 'Daily streams', 0)];
+    const edges: LineageResponse['edges'] = [];
+    for (let i = 1; i < count; i++) {
+      nodes.push(node(`dataset:d${i}`, `dataset ${i}`, 1));
+      edges.push({ from: 'pipeline:daily', to: `dataset:d${i}` });
+    }
+    serveLineage(() => ({
+      root: 'pipeline:daily',
+      nodes,
+      edges,
+      omitted: {},
+      truncated: false,
+    }));
+    await renderGraph();
+
+    expect(
+      await screen.findByText(`300 of ${count} nodes drawn.`, undefined, {
+        timeout: 5000,
+      }),
+    ).toBeInTheDocument();
+  });
+
   it('opens the catalog entity of a node', async () => {
     serveLineage();
     catalogApi.getEntities.mockResolvedValue({ items: [] });
