@@ -124,6 +124,23 @@ async function renderGraph() {
   });
 }
 
+/** The daily pipeline writing `count - 1` datasets: one level, any size. */
+function starLineage(count: number): LineageResponse {
+  const nodes = [node('pipeline:daily', 'Daily streams', 0)];
+  const edges: LineageResponse['edges'] = [];
+  for (let i = 1; i < count; i++) {
+    nodes.push(node(`dataset:d${i}`, `dataset ${i}`, 1));
+    edges.push({ from: 'pipeline:daily', to: `dataset:d${i}` });
+  }
+  return {
+    root: 'pipeline:daily',
+    nodes,
+    edges,
+    omitted: {},
+    truncated: false,
+  };
+}
+
 // Inside React Flow, clicks are fired without user-event's pointer events:
 // d3-zoom reads `event.view` on mousedown, which user-event leaves null.
 // Label queries: role queries are slow on a drawing this size.
@@ -287,19 +304,7 @@ describe('LineageGraph', () => {
 
   it('draws a large graph over a few frames, every node and edge in the end', async () => {
     const count = DRAW_BATCH * 2 + 10;
-    const nodes = [node('pipeline:daily', 'Daily streams', 0)];
-    const edges: LineageResponse['edges'] = [];
-    for (let i = 1; i < count; i++) {
-      nodes.push(node(`dataset:d${i}`, `dataset ${i}`, 1));
-      edges.push({ from: 'pipeline:daily', to: `dataset:d${i}` });
-    }
-    serveLineage(() => ({
-      root: 'pipeline:daily',
-      nodes,
-      edges,
-      omitted: {},
-      truncated: false,
-    }));
+    serveLineage(() => starLineage(count));
     const { container } = await renderGraph();
 
     expect(await screen.findByText(`${count} nodes.`)).toBeInTheDocument();
@@ -318,19 +323,7 @@ describe('LineageGraph', () => {
   it('draws a graph above the drawing limit capped, the rest counted', async () => {
     // Above the size whose view is worked out at low priority, too.
     const count = 400;
-    const nodes = [node('pipeline:daily', 'Daily streams', 0)];
-    const edges: LineageResponse['edges'] = [];
-    for (let i = 1; i < count; i++) {
-      nodes.push(node(`dataset:d${i}`, `dataset ${i}`, 1));
-      edges.push({ from: 'pipeline:daily', to: `dataset:d${i}` });
-    }
-    serveLineage(() => ({
-      root: 'pipeline:daily',
-      nodes,
-      edges,
-      omitted: {},
-      truncated: false,
-    }));
+    serveLineage(() => starLineage(count));
     await renderGraph();
 
     expect(
