@@ -44,7 +44,12 @@ import {
   splitTouchWrites,
 } from './DeferredTouches';
 import { SharedExclusiveLock } from './SharedExclusiveLock';
-import { inlinePostgresSql, PostgresQuery, UpsertStatement } from './inlineSql';
+import {
+  ColumnType,
+  inlinePostgresSql,
+  PostgresQuery,
+  UpsertStatement,
+} from './inlineSql';
 import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites, rowKeys } from './mergeWrites';
@@ -396,7 +401,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
   /** This process, in the checkpoint of its deferred touches. */
   private readonly replicaId = randomUUID();
   private aliases = new Map<string, string>();
-  private readonly columnTypes = new Map<string, Map<string, string>>();
+  private readonly columnTypes = new Map<string, Map<string, ColumnType>>();
   private aliasesLoadedAt = 0;
 
   private constructor(private readonly db: Knex) {}
@@ -504,25 +509,27 @@ export class DatabasePipelinesStore implements PipelinesStore {
    */
   private async loadColumnTypes(
     statements: Statement[],
-  ): Promise<Map<string, Map<string, string>>> {
+  ): Promise<Map<string, Map<string, ColumnType>>> {
     for (const statement of statements) {
       if (
         statement instanceof UpsertStatement &&
         !this.columnTypes.has(statement.table)
       ) {
-        const rows: Array<{ attname: string; type: string }> = await this.db(
-          'pg_attribute',
-        )
-          .select(
-            'attname',
-            this.db.raw('format_type(atttypid, atttypmod) as type'),
-          )
-          .whereRaw('attrelid = to_regclass(?)', [statement.table])
-          .andWhere('attnum', '>', 0)
-          .andWhere('attisdropped', false);
+        const rows: Array<{ attname: string; type: string; oid: number }> =
+          await this.db('pg_attribute')
+            .select(
+              'attname',
+              this.db.raw('format_type(atttypid, atttypmod) as type'),
+              'atttypid as oid',
+            )
+            .whereRaw('attrelid = to_regclass(?)', [statement.table])
+            .andWhere('attnum', '>', 0)
+            .andWhere('attisdropped', false);
         this.columnTypes.set(
           statement.table,
-          new Map(rows.map(row => [row.attname, row.type])),
+          new Map(
+            rows.map(row => [row.attname, { name: row.type, oid: row.oid }]),
+          ),
         );
       }
     }

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { createHash } from 'node:crypto';
+import { binaryArray } from './binaryArrays';
 import { isoTimestamp } from './dbTime';
 
 /** A PostgreSQL literal, correct whatever standard_conforming_strings says. */
@@ -69,10 +70,10 @@ function dateLiteral(date: Date): string {
   return textsOf(date).literal;
 }
 
-/** A value as an element of a PostgreSQL array literal. */
-function arrayElement(value: unknown): string {
-  if (value === null) {
-    return 'NULL';
+/** A value (not null) as the text of an array element. */
+function elementText(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
   }
   if (typeof value === 'number') {
     return finiteNumber(value);
@@ -81,9 +82,23 @@ function arrayElement(value: unknown): string {
     return value ? 't' : 'f';
   }
   if (value instanceof Date) {
+    return isoTimestamp(value);
+  }
+  return JSON.stringify(value);
+}
+
+/** A value as an element of a PostgreSQL array literal. */
+function arrayElement(value: unknown): string {
+  if (value === null) {
+    return 'NULL';
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return elementText(value);
+  }
+  if (value instanceof Date) {
     return textsOf(value).element;
   }
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = elementText(value);
   if (text.includes('\\')) {
     return `"${text.replace(/[\\"]/g, '\\$&')}"`;
   }
@@ -91,12 +106,28 @@ function arrayElement(value: unknown): string {
   return text.includes('"') ? `"${text.replaceAll('"', '\\"')}"` : `"${text}"`;
 }
 
+function arrayLiteral(values: unknown[]): string {
+  let array = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) array += ',';
+    array += arrayElement(values[i]);
+  }
+  return `${array}}`;
+}
+
 /** A query with parameters, as node-postgres takes it. */
 export interface PostgresQuery {
   /** Prepared once per connection under this name. */
   name: string;
   text: string;
-  values: string[];
+  /** Text, or binary (a Buffer). */
+  values: Array<string | Buffer>;
+}
+
+/** A column's type: as SQL, and its OID. */
+export interface ColumnType {
+  name: string;
+  oid: number;
 }
 
 const statementNames = new Map<string, string>();
@@ -188,27 +219,29 @@ export class UpsertStatement {
    * (an array has no DEFAULT) or a column's type is not known.
    */
   toPostgresArrayQuery(
-    columnType: (column: string) => string | undefined,
+    columnType: (column: string) => ColumnType | undefined,
   ): PostgresQuery | undefined {
     const columns = this.columns ?? columnsOf(this.rows);
     const casts: string[] = [];
-    const values: string[] = [];
+    const values: Array<string | Buffer> = [];
     for (const [index, column] of columns.entries()) {
       const type = columnType(column);
       if (type === undefined) {
         return undefined;
       }
-      let array = '{';
+      const columnValues = new Array<unknown>(this.rows.length);
       for (let r = 0; r < this.rows.length; r++) {
         const value = this.rows[r][column];
         if (value === undefined) {
           return undefined;
         }
-        if (r > 0) array += ',';
-        array += arrayElement(value);
+        columnValues[r] = value;
       }
-      values.push(`${array}}`);
-      casts.push(`$${index + 1}::${type}[]`);
+      values.push(
+        binaryArray(columnValues, type.oid, elementText) ??
+          arrayLiteral(columnValues),
+      );
+      casts.push(`$${index + 1}::${type.name}[]`);
     }
     const text = `insert into ${identifier(this.table)} (${columns
       .map(identifier)
