@@ -103,18 +103,25 @@ describe('mapOpenLineageEvent: dataQualityMetrics', () => {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {
-    expect(
-      canonicalJson({
-        b: [{ z: 1, a: null }, 'x', [2, { d: true, c: 'é"' }]],
-        a: { y: undefined, x: 1.5 },
-        '10': 0,
-        '9': 0,
-      }),
-    ).toBe(
-      '{"10":0,"9":0,"a":{"x":1.5},"b":[{"a":null,"z":1},"x",[2,{"c":"é\\"","d":true}]]}',
+    const value = {
+      b: [{ z: 1, a: null }, 'x', [2, { d: true, c: 'é"' }], undefined],
+      a: { y: undefined, x: 1.5 },
+    };
+    const text =
+      '{"a":{"x":1.5},"b":[{"a":null,"z":1},"x",[2,{"c":"é\\"","d":true}],null]}';
+    expect(canonicalJson(value)).toBe(text);
+    // Integer-like keys, which an object lists first, take the other path.
+    expect(canonicalJson({ ...value, '10': 0, '9': 0 })).toBe(
+      `{"10":0,"9":0,${text.slice(1)}`,
     );
     expect(canonicalJson([])).toBe('[]');
     expect(canonicalJson({})).toBe('{}');
+  });
+
+  it('sorts objects of many keys', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `k${1000 - i * 7}`);
+    const text = canonicalJson(Object.fromEntries(keys.map(key => [key, 1])));
+    expect(Object.keys(JSON.parse(text))).toEqual([...keys].sort());
   });
 
   it('writes the same text whatever the order of the keys', () => {
