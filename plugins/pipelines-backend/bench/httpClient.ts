@@ -41,7 +41,10 @@ function post(body) {
     request.end(body);
   });
 }
-(async () => {
+// Posts once told to: the bodies are copied here before the timed window.
+parentPort.once('message', () => run().catch(error => parentPort.postMessage({ elapsed: 0, failures: bodies.length, firstError: String(error), latencies: [] })));
+parentPort.postMessage('ready');
+async function run() {
   let next = 0;
   let failures = 0;
   let firstError;
@@ -75,7 +78,7 @@ function post(body) {
   await Promise.all(Array.from({ length: concurrency }, lane));
   const elapsed = performance.now() - started;
   parentPort.postMessage({ elapsed, failures, firstError, latencies: Array.from(latencies) });
-})().catch(error => parentPort.postMessage({ elapsed: 0, failures: bodies.length, firstError: String(error), latencies: [] }));
+}
 `;
 
 export interface PostResult {
@@ -87,26 +90,46 @@ export interface PostResult {
   latencies: number[];
 }
 
-/**
- * POSTs every body to url, `concurrency` requests in flight. For batches,
- * `acceptedPerBody[i]` is how many events body i must have accepted.
- */
-export function postAll(options: {
+interface PostOptions {
   url: string;
   bodies: string[];
   concurrency: number;
   authorization: string;
   acceptedPerBody?: number[];
-}): Promise<PostResult> {
-  return new Promise((resolve, reject) => {
+}
+
+/**
+ * Starts a client thread holding the bodies; the answer POSTs every body to
+ * url, `concurrency` requests in flight. For batches, `acceptedPerBody[i]`
+ * is how many events body i must have accepted.
+ */
+export function preparePosts(
+  options: PostOptions,
+): Promise<() => Promise<PostResult>> {
+  return new Promise((resolveReady, rejectReady) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: options,
     });
-    worker.once('message', (result: PostResult) => {
-      resolve(result);
-      worker.terminate().catch(() => {});
-    });
-    worker.once('error', reject);
+    let result: Promise<PostResult> | undefined;
+    const post = () => {
+      result ??= new Promise<PostResult>((resolve, reject) => {
+        worker.once('message', (answer: PostResult) => {
+          resolve(answer);
+          worker.terminate().catch(() => {});
+        });
+        worker.once('error', reject);
+        worker.postMessage('start');
+      });
+      return result;
+    };
+    worker.once('message', () => resolveReady(post));
+    worker.once('error', rejectReady);
   });
+}
+
+/** preparePosts, then post. */
+export async function postAll(options: PostOptions): Promise<PostResult> {
+  const post = await preparePosts(options);
+  return post();
 }

@@ -55,7 +55,7 @@ import {
   rawEventRows,
   RawEventRow,
 } from './ingestEvents';
-import { postAll, PostResult } from './httpClient';
+import { postAll, preparePosts, PostResult } from './httpClient';
 
 const EVENTS = Number(process.env.PIPELINES_BENCH_EVENTS ?? 60_000);
 /** Single-event POSTs are slower: fewer keep the run short. */
@@ -184,36 +184,33 @@ function checkPosted(what: string, result: PostResult) {
   }
 }
 
-async function postBatches(
+/** Bodies serialized and handed to the client before the phase is timed. */
+function prepareBatches(
   server: BenchServer,
   events: object[],
   concurrency: number,
-): Promise<PostResult> {
+) {
   const groups = batches(events, BATCH_SIZE);
-  const result = await postAll({
+  return preparePosts({
     url: `${server.baseUrl}/v1/lineage/batch`,
     bodies: groups.map(group => JSON.stringify(group)),
     concurrency,
     authorization: mockCredentials.service.header(),
     acceptedPerBody: groups.map(group => group.length),
   });
-  checkPosted('batch ingest', result);
-  return result;
 }
 
-async function postSingles(
+function prepareSingles(
   server: BenchServer,
   events: object[],
   concurrency: number,
-): Promise<PostResult> {
-  const result = await postAll({
+) {
+  return preparePosts({
     url: `${server.baseUrl}/v1/lineage`,
     bodies: events.map(event => JSON.stringify(event)),
     concurrency,
     authorization: mockCredentials.service.header(),
   });
-  checkPosted('single-event ingest', result);
-  return result;
 }
 
 export interface IngestFigures extends RoundFigures {
@@ -307,14 +304,18 @@ async function measurePhase(options: {
   baselineRate: number;
   target: number;
   server: BenchServer;
-  post: () => Promise<PostResult>;
+  /** The posting, prepared outside the timed window. */
+  prepare: () => Promise<() => Promise<PostResult>>;
+  what: string;
 }): Promise<number> {
   const { stats, events, baselineRate, target, server } = options;
+  const post = await options.prepare();
   collectGarbage();
   stats.reset();
   const cpuSpent = startCpuMeter();
   const result = await profiled(options.profileName, async () => {
-    const posted = await options.post();
+    const posted = await post();
+    checkPosted(options.what, posted);
     // The phase's own deferred touches count in its time: else a phase
     // leaves them to the next one, and a figure depends on whether the
     // flush timer fired inside its window.
@@ -414,7 +415,8 @@ async function measureRound(options: {
     profileName: `${kind}-batches-1`,
     events: batchEvents,
     target: BATCH_TARGET,
-    post: () => postBatches(server, batchEvents, 1),
+    what: 'batch ingest',
+    prepare: () => prepareBatches(server, batchEvents, 1),
   });
   const singleRate = await measurePhase({
     ...phase,
@@ -422,7 +424,8 @@ async function measureRound(options: {
     profileName: `${kind}-singles`,
     events: singleEvents,
     target: SINGLE_TARGET,
-    post: () => postSingles(server, singleEvents, SINGLE_CONCURRENCY),
+    what: 'single-event ingest',
+    prepare: () => prepareSingles(server, singleEvents, SINGLE_CONCURRENCY),
   });
   const concurrentRate = await measurePhase({
     ...phase,
@@ -430,8 +433,9 @@ async function measureRound(options: {
     profileName: `${kind}-batches-${BATCH_CONCURRENCY}`,
     events: options.concurrentBatchEvents,
     target: BATCH_TARGET,
-    post: () =>
-      postBatches(server, options.concurrentBatchEvents, BATCH_CONCURRENCY),
+    what: 'batch ingest',
+    prepare: () =>
+      prepareBatches(server, options.concurrentBatchEvents, BATCH_CONCURRENCY),
   });
 
   const singleBaselineMs = await insertBaselineSingles(
@@ -540,8 +544,18 @@ async function benchDatabase(
 
       // Warm-up: JIT, connections, every job and most datasets known.
       await insertBaselineBatches(knex, warmupRows);
-      await postBatches(server, warmupBatches, 1);
-      await postSingles(server, warmupSingles, SINGLE_CONCURRENCY);
+      checkPosted(
+        'warm-up batches',
+        await (
+          await prepareBatches(server, warmupBatches, 1)
+        )(),
+      );
+      checkPosted(
+        'warm-up singles',
+        await (
+          await prepareSingles(server, warmupSingles, SINGLE_CONCURRENCY)
+        )(),
+      );
       await flushAllTouches(server);
 
       const rounds: RoundFigures[] = [];
