@@ -389,6 +389,24 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
     }
   });
 
+  it('writes nothing of a commit that fails part-way, and commits the next', async () => {
+    const { store } = await createStore();
+    const broken = writesOf(events.START);
+    // The runs come after the raw event and the pipeline in the transaction.
+    broken.runs[0] = { ...broken.runs[0], pipelineId: null as any };
+    // Not `rejects.toThrow`: it sometimes misses better-sqlite3's error.
+    const failure = await store.applyWrites(broken).then(
+      () => 'committed',
+      error => String(error),
+    );
+    expect(failure).toMatch(/null/i);
+    expect(await store.countRawEvents()).toBe(0);
+    expect(await store.getPipeline('tests:hourly')).toBeUndefined();
+    await store.applyWrites(writesOf(events.START));
+    expect(await store.countRawEvents()).toBe(1);
+    expect(await store.getRun(runId)).toMatchObject({ state: 'running' });
+  });
+
   it('merges several events of one run inside one transaction', async () => {
     const { store } = await createStore();
     await store.applyWrites(

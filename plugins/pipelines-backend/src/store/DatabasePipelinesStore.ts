@@ -149,6 +149,13 @@ function ifRunStateWins(column: string): string {
   return `case when ${RUN_STATE_WINS} then excluded.${column} else runs.${column} end`;
 }
 
+/** The node-postgres client under a knex connection, as runAtomically uses it. */
+interface PipelinableConnection {
+  query(query: string | PostgresQuery): Promise<unknown>;
+  /** Sends queries without waiting for the answers to the ones before. */
+  pipeline?: boolean;
+}
+
 interface PipelineRow {
   id: string;
   source: string;
@@ -539,8 +546,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
   /**
    * Runs the statements as one transaction. On PostgreSQL, upserts go with
    * array parameters (see UpsertStatement) and the other statements between
-   * them as simple-protocol queries, each with every value inlined: a few
-   * round trips per commit, and no statement text for the server to parse
+   * them as simple-protocol queries, each with every value inlined: one
+   * round trip per commit, and no statement text for the server to parse
    * per row.
    */
   private async runAtomically(statements: Statement[]): Promise<void> {
@@ -576,18 +583,41 @@ export class DatabasePipelinesStore implements PipelinesStore {
       }
       inline.push('commit');
       queries.push(inline.join(';\n'));
-      const connection: {
-        query(query: string | PostgresQuery): Promise<unknown>;
-      } = await this.db.client.acquireConnection();
+      const connection: PipelinableConnection =
+        await this.db.client.acquireConnection();
+      // All of the commit's queries go out at once in node-postgres'
+      // pipeline mode (8.23+): one round trip, not one per query, each of
+      // which waited for this thread to be free. After a failed query the
+      // rest fail, and the transaction is rolled back.
+      const pipelined = 'pipeline' in connection;
+      const wasPipelined = connection.pipeline;
       try {
-        for (const query of queries) {
-          await connection.query(query);
+        let failure: { reason: unknown } | undefined;
+        if (pipelined) {
+          connection.pipeline = true;
+          const results = await Promise.allSettled(
+            queries.map(query => connection.query(query)),
+          );
+          failure = results.find(
+            (result): result is PromiseRejectedResult =>
+              result.status === 'rejected',
+          );
+        } else {
+          try {
+            for (const query of queries) {
+              await connection.query(query);
+            }
+          } catch (reason) {
+            failure = { reason };
+          }
         }
-      } catch (error) {
-        // The connection goes back to the pool: not inside a failed transaction.
-        await connection.query('rollback').catch(() => undefined);
-        throw error;
+        if (failure) {
+          // The connection goes back to the pool: not inside a failed transaction.
+          await connection.query('rollback').catch(() => undefined);
+          throw failure.reason;
+        }
       } finally {
+        if (pipelined) connection.pipeline = wasPipelined;
         await this.db.client.releaseConnection(connection);
       }
       return;
