@@ -6,6 +6,13 @@ import { OpenLineageValidator } from './OpenLineageValidator';
 import { WriteBatcher } from './WriteBatcher';
 
 /**
+ * Events of a request committed together: the first half of a batch of 100
+ * commits while the second is validated and mapped. Measured with the ingest
+ * bench, 25 a commit cost more than the overlap gained.
+ */
+const COMMIT_CHUNK_EVENTS = 50;
+
+/**
  * The one path every OpenLineage event takes, from HTTP or the events service:
  * validate, map to store writes, commit (grouped with concurrent requests).
  */
@@ -55,8 +62,24 @@ export class OpenLineageIngestor {
         options.requestBytes <= this.maxEventBytes
       );
     const results: IngestEventResult[] = [];
-    const accepted: StoreWrites[] = [];
+    const commits: Array<Promise<void>> = [];
+    let accepted: StoreWrites[] = [];
+    const submitAccepted = () => {
+      if (accepted.length > 0) {
+        commits.push(
+          this.batcher.submit(concatStoreWrites(accepted), {
+            replayable: true,
+          }),
+        );
+        accepted = [];
+      }
+    };
     for (const [index, event] of events.entries()) {
+      if (index > 0 && index % COMMIT_CHUNK_EVENTS === 0) {
+        // This chunk commits while the next is validated and mapped.
+        submitAccepted();
+        await new Promise(resolve => setImmediate(resolve));
+      }
       const size = checkSizes
         ? Buffer.byteLength(JSON.stringify(event) ?? '')
         : 0;
@@ -87,11 +110,14 @@ export class OpenLineageIngestor {
       accepted.push(mapOpenLineageEvent(validation.event, receivedAt));
       results.push({ index, status: 'accepted', statusCode: 201 });
     }
-
-    if (accepted.length > 0) {
-      await this.batcher.submit(concatStoreWrites(accepted), {
-        replayable: true,
-      });
+    submitAccepted();
+    // Every commit settles before the answer, the first failure fails it.
+    const failed = (await Promise.allSettled(commits)).find(
+      (outcome): outcome is PromiseRejectedResult =>
+        outcome.status === 'rejected',
+    );
+    if (failed) {
+      throw failed.reason;
     }
     const rejected = results.filter(r => r.status === 'rejected').length;
     if (rejected > 0) {
