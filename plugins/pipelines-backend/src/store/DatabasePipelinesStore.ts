@@ -1200,11 +1200,24 @@ export class DatabasePipelinesStore implements PipelinesStore {
     // `updated_at` (indexed) moves only with the latest state, which the
     // lineage summaries read: a later run in the same state, the usual
     // refresh, then rewrites no index and PostgreSQL updates in place (HOT).
-    const differs = this.isPostgres ? 'is distinct from' : 'is not';
-    // One row-value subquery per pipeline (PostgreSQL and SQLite ≥ 3.15).
+    if (this.isPostgres) {
+      // One index probe per pipeline for its latest run, joined laterally,
+      // rather than three correlated subqueries.
+      return chunks(pipelineIds, IN_LIST_SIZE).map(chunk =>
+        this.db.raw(
+          `update pipelines set latest_run_state = latest.state, latest_run_at = latest.sort_time, updated_at = case when pipelines.latest_run_state is distinct from latest.state then ? else pipelines.updated_at end from (values ${chunk
+            .map(() => '(?)')
+            .join(
+              ', ',
+            )}) as ids(id) cross join lateral (select r.state, r.sort_time from runs r where r.pipeline_id = ids.id order by r.sort_time desc, r.id desc limit 1) latest where pipelines.id = ids.id and (pipelines.latest_run_state is distinct from latest.state or pipelines.latest_run_at is distinct from latest.sort_time)`,
+          [now, ...chunk],
+        ),
+      );
+    }
+    // One row-value subquery per pipeline (SQLite ≥ 3.15).
     return chunks(pipelineIds, IN_LIST_SIZE).map(chunk =>
       this.db.raw(
-        `update pipelines set (latest_run_state, latest_run_at) = (${LATEST_RUN}), updated_at = case when pipelines.latest_run_state ${differs} (${LATEST_RUN_STATE}) then ? else pipelines.updated_at end where id in (${chunk
+        `update pipelines set (latest_run_state, latest_run_at) = (${LATEST_RUN}), updated_at = case when pipelines.latest_run_state is not (${LATEST_RUN_STATE}) then ? else pipelines.updated_at end where id in (${chunk
           .map(() => '?')
           .join(
             ', ',

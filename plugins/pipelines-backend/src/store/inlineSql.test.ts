@@ -112,16 +112,18 @@ describe('UpsertStatement', () => {
     },
     { id: 'NULL', n: null, ok: false, at: null },
   ];
-  const arrayColumns = ['id', 'n', 'ok', 'at'];
+  const arrayStatement = (
+    statementRows: Array<Record<string, unknown>> = arrayRows,
+  ) =>
+    new UpsertStatement('runs', statementRows, ['id'], { n: 'excluded.n' }, [
+      'id',
+      'n',
+      'ok',
+      'at',
+    ]);
 
   it('writes one binary array per column, for any rows one prepared text', () => {
-    const statement = new UpsertStatement(
-      'runs',
-      arrayRows,
-      ['id'],
-      { n: 'excluded.n' },
-      arrayColumns,
-    );
+    const statement = arrayStatement();
     const types: Record<string, ColumnType> = {
       id: { name: 'character varying(255)', oid: BinaryElementType.varchar },
       n: { name: 'integer', oid: BinaryElementType.int4 },
@@ -157,28 +159,18 @@ describe('UpsertStatement', () => {
         ],
       },
     ]);
-    const other = new UpsertStatement(
-      'runs',
-      [{ id: 'x', n: 2, ok: true, at: null }],
-      ['id'],
-      { n: 'excluded.n' },
-      arrayColumns,
-    ).toPostgresArrayQuery(column => types[column]);
+    const other = arrayStatement([
+      { id: 'x', n: 2, ok: true, at: null },
+    ]).toPostgresArrayQuery(column => types[column]);
     expect(other?.name).toBe(query?.name);
   });
 
   it('writes a column of another type, or a value its type cannot take, as an array literal', () => {
-    const statement = new UpsertStatement(
-      'runs',
-      arrayRows,
-      ['id'],
-      { n: 'excluded.n' },
-      arrayColumns,
-    );
+    const statement = arrayStatement();
     const types: Record<string, ColumnType> = {
       id: { name: 'citext', oid: 99999 },
       n: { name: 'numeric', oid: 1700 },
-      ok: { name: 'text', oid: 9999 },
+      ok: { name: 'character(1)', oid: 1042 },
       at: { name: 'tstzrange', oid: 3910 },
     };
     expect(
