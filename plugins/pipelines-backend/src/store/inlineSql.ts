@@ -215,8 +215,9 @@ export class UpsertStatement {
    * The rows as one array parameter per column, unnested by the server. The
    * text is the same for any number of rows, so it is parsed once per
    * connection rather than a value list per commit: about a third less of
-   * PostgreSQL's CPU per row. Undefined when a row leaves a column undefined
-   * (an array has no DEFAULT) or a column's type is not known.
+   * PostgreSQL's CPU per row. Arrays of the types binaryArray writes go in
+   * binary, others as array literals. Undefined when a row leaves a column
+   * undefined (an array has no DEFAULT) or a column's type is not known.
    */
   toPostgresArrayQuery(
     columnType: (column: string) => ColumnType | undefined,
