@@ -184,33 +184,33 @@ function checkPosted(what: string, result: PostResult) {
   }
 }
 
-/** Bodies serialized and handed to the client before the phase is timed. */
-function prepareBatches(
+/** What to post: bodies serialized up front, outside any timed window. */
+function batchPosts(
   server: BenchServer,
   events: object[],
   concurrency: number,
 ) {
   const groups = batches(events, BATCH_SIZE);
-  return preparePosts({
+  return {
     url: `${server.baseUrl}/v1/lineage/batch`,
     bodies: groups.map(group => JSON.stringify(group)),
     concurrency,
     authorization: mockCredentials.service.header(),
     acceptedPerBody: groups.map(group => group.length),
-  });
+  };
 }
 
-function prepareSingles(
+function singlePosts(
   server: BenchServer,
   events: object[],
   concurrency: number,
 ) {
-  return preparePosts({
+  return {
     url: `${server.baseUrl}/v1/lineage`,
     bodies: events.map(event => JSON.stringify(event)),
     concurrency,
     authorization: mockCredentials.service.header(),
-  });
+  };
 }
 
 export interface IngestFigures extends RoundFigures {
@@ -416,7 +416,7 @@ async function measureRound(options: {
     events: batchEvents,
     target: BATCH_TARGET,
     what: 'batch ingest',
-    prepare: () => prepareBatches(server, batchEvents, 1),
+    prepare: () => preparePosts(batchPosts(server, batchEvents, 1)),
   });
   const singleRate = await measurePhase({
     ...phase,
@@ -425,7 +425,8 @@ async function measureRound(options: {
     events: singleEvents,
     target: SINGLE_TARGET,
     what: 'single-event ingest',
-    prepare: () => prepareSingles(server, singleEvents, SINGLE_CONCURRENCY),
+    prepare: () =>
+      preparePosts(singlePosts(server, singleEvents, SINGLE_CONCURRENCY)),
   });
   const concurrentRate = await measurePhase({
     ...phase,
@@ -435,7 +436,9 @@ async function measureRound(options: {
     target: BATCH_TARGET,
     what: 'batch ingest',
     prepare: () =>
-      prepareBatches(server, options.concurrentBatchEvents, BATCH_CONCURRENCY),
+      preparePosts(
+        batchPosts(server, options.concurrentBatchEvents, BATCH_CONCURRENCY),
+      ),
   });
 
   const singleBaselineMs = await insertBaselineSingles(
@@ -546,15 +549,11 @@ async function benchDatabase(
       await insertBaselineBatches(knex, warmupRows);
       checkPosted(
         'warm-up batches',
-        await (
-          await prepareBatches(server, warmupBatches, 1)
-        )(),
+        await postAll(batchPosts(server, warmupBatches, 1)),
       );
       checkPosted(
         'warm-up singles',
-        await (
-          await prepareSingles(server, warmupSingles, SINGLE_CONCURRENCY)
-        )(),
+        await postAll(singlePosts(server, warmupSingles, SINGLE_CONCURRENCY)),
       );
       await flushAllTouches(server);
 

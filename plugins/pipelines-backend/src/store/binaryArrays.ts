@@ -19,24 +19,28 @@ const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TWO_TO_32 = 2 ** 32;
 const HEADER_BYTES = 20;
 
-function fixedSizeOf(elementType: number, value: unknown): number | undefined {
+/** Bytes of an element of the fixed-size types. */
+const FIXED_SIZES = new Map<number, number>([
+  [BinaryElementType.bool, 1],
+  [BinaryElementType.int4, 4],
+  [BinaryElementType.int8, 8],
+  [BinaryElementType.timestamptz, 8],
+]);
+
+function fits(elementType: number, value: unknown): boolean {
   switch (elementType) {
     case BinaryElementType.bool:
-      return typeof value === 'boolean' ? 1 : undefined;
+      return typeof value === 'boolean';
     case BinaryElementType.int4:
-      return Number.isInteger(value) &&
+      return (
+        Number.isInteger(value) &&
         (value as number) >= -TWO_TO_32 / 2 &&
         (value as number) < TWO_TO_32 / 2
-        ? 4
-        : undefined;
+      );
     case BinaryElementType.int8:
-      return Number.isSafeInteger(value) ? 8 : undefined;
-    case BinaryElementType.timestamptz:
-      return value instanceof Date && !Number.isNaN(value.getTime())
-        ? 8
-        : undefined;
+      return Number.isSafeInteger(value);
     default:
-      return undefined;
+      return value instanceof Date && !Number.isNaN(value.getTime());
   }
 }
 
@@ -90,6 +94,10 @@ export function binaryArray(
   const isText =
     elementType === BinaryElementType.text ||
     elementType === BinaryElementType.varchar;
+  const fixedSize = FIXED_SIZES.get(elementType);
+  if (!isText && fixedSize === undefined) {
+    return undefined;
+  }
   const texts: Array<string | null> = isText ? new Array(values.length) : [];
   let hasNulls = 0;
   let bytes = HEADER_BYTES + 4 * values.length;
@@ -102,12 +110,10 @@ export function binaryArray(
       const text = textOf(value);
       texts[i] = text;
       bytes += Buffer.byteLength(text);
+    } else if (fits(elementType, value)) {
+      bytes += fixedSize as number;
     } else {
-      const size = fixedSizeOf(elementType, value);
-      if (size === undefined) {
-        return undefined;
-      }
-      bytes += size;
+      return undefined;
     }
   }
   const buffer = Buffer.allocUnsafe(bytes);
@@ -127,10 +133,9 @@ export function binaryArray(
       buffer.writeInt32BE(length, offset);
       offset += 4 + length;
     } else {
-      const size = fixedSizeOf(elementType, value) as number;
-      buffer.writeInt32BE(size, offset);
+      buffer.writeInt32BE(fixedSize as number, offset);
       writeFixed(buffer, elementType, value, offset + 4);
-      offset += 4 + size;
+      offset += 4 + (fixedSize as number);
     }
   }
   return buffer;

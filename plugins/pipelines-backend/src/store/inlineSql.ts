@@ -41,33 +41,25 @@ function literal(value: unknown): string {
   return quote(JSON.stringify(value));
 }
 
-interface DateTexts {
+interface DateLiteral {
   time: number;
-  /** As an SQL literal. */
   literal: string;
-  /** As an element of an array literal. */
-  element: string;
 }
 
 /**
  * An event's time fills several columns of its rows, and the commit time
  * every row: each Date is written once, and again only if it was changed.
  */
-const dateTexts = new WeakMap<Date, DateTexts>();
-
-function textsOf(date: Date): DateTexts {
-  const time = date.getTime();
-  let known = dateTexts.get(date);
-  if (known === undefined || known.time !== time) {
-    const iso = isoTimestamp(date);
-    known = { time, literal: `'${iso}'`, element: `"${iso}"` };
-    dateTexts.set(date, known);
-  }
-  return known;
-}
+const dateLiterals = new WeakMap<Date, DateLiteral>();
 
 function dateLiteral(date: Date): string {
-  return textsOf(date).literal;
+  const time = date.getTime();
+  let known = dateLiterals.get(date);
+  if (known === undefined || known.time !== time) {
+    known = { time, literal: `'${isoTimestamp(date)}'` };
+    dateLiterals.set(date, known);
+  }
+  return known.literal;
 }
 
 /** A value (not null) as the text of an array element. */
@@ -92,13 +84,10 @@ function arrayElement(value: unknown): string {
   if (value === null) {
     return 'NULL';
   }
-  if (typeof value === 'number' || typeof value === 'boolean') {
-    return elementText(value);
-  }
-  if (value instanceof Date) {
-    return textsOf(value).element;
-  }
   const text = elementText(value);
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return text;
+  }
   if (text.includes('\\')) {
     return `"${text.replace(/[\\"]/g, '\\$&')}"`;
   }
