@@ -49,6 +49,8 @@ export interface StoredAlert {
 }
 
 const IN_LIST_SIZE = 500;
+/** 6 parameters a row: well within SQLite's 32,766 and PostgreSQL's 65,535. */
+const HEALTH_ROWS_PER_STATEMENT = 1000;
 
 function sameTime(a?: Date, b?: Date): boolean {
   return a?.getTime() === b?.getTime();
@@ -181,24 +183,51 @@ export class DatabaseMonitoringStore {
     return { rows: Array.isArray(result) ? result : result.rows };
   }
 
-  /** Writes changed health, stamping rows as changed for their readers. */
+  /**
+   * Writes changed health, stamping rows as changed for their readers. The
+   * first evaluation after an upgrade changes every pipeline: one statement
+   * per HEALTH_ROWS_PER_STATEMENT rows, not a round trip per row.
+   */
   async saveHealth(
     changes: Array<{ pipelineId: string; health: PipelineHealth }>,
   ): Promise<void> {
     if (changes.length === 0) return;
     const now = new Date();
+    const pg = this.db.client.config.client === 'pg';
+    // PostgreSQL types a VALUES column from its values: cast the parameters.
+    const valuesRow = pg
+      ? '(?::text, ?::text, ?::timestamptz, ?::integer, ?::timestamptz, ?::integer)'
+      : '(?, ?, ?, ?, ?, ?)';
     await this.db.transaction(async tx => {
-      for (const { pipelineId, health } of changes) {
-        await tx('pipelines')
-          .where({ id: pipelineId })
-          .update({
-            monitored_target: health.monitoredTarget ?? null,
-            late_since: health.lateSince ?? null,
-            late_partitions: health.latePartitions ?? null,
-            late_oldest_partition: health.lateOldestPartition ?? null,
-            failure_streak: health.failureStreak || null,
-            updated_at: now,
-          });
+      for (let i = 0; i < changes.length; i += HEALTH_ROWS_PER_STATEMENT) {
+        const chunk = changes.slice(i, i + HEALTH_ROWS_PER_STATEMENT);
+        const values = chunk.map(() => valuesRow).join(', ');
+        const bindings = chunk.flatMap(({ pipelineId, health }) => [
+          pipelineId,
+          health.monitoredTarget ?? null,
+          health.lateSince ?? null,
+          health.latePartitions ?? null,
+          health.lateOldestPartition ?? null,
+          health.failureStreak || null,
+        ]);
+        await tx.raw(
+          pg
+            ? `update pipelines as p set monitored_target = v.monitored_target,
+                 late_since = v.late_since, late_partitions = v.late_partitions,
+                 late_oldest_partition = v.late_oldest_partition,
+                 failure_streak = v.failure_streak, updated_at = ?
+               from (values ${values}) as v(id, monitored_target, late_since,
+                 late_partitions, late_oldest_partition, failure_streak)
+               where p.id = v.id`
+            : // SQLite names the columns of VALUES column1, column2, ...
+              `update pipelines set monitored_target = v.column2,
+                 late_since = v.column3, late_partitions = v.column4,
+                 late_oldest_partition = v.column5, failure_streak = v.column6,
+                 updated_at = ?
+               from (values ${values}) as v
+               where pipelines.id = v.column1`,
+          [now, ...bindings],
+        );
       }
     });
   }
