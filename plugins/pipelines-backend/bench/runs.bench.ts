@@ -44,6 +44,9 @@ const RANDOM_PIPELINES = 1_000;
 const BIG_REPEATS = 200;
 const DEEP_PAGE_REPEATS = 50;
 const STATE_REPEATS = 20;
+const PIPELINES_PAGE_REPEATS = 20;
+/** As the pipelines page asks for its strips. */
+const RECENT_PARTITIONS = 14;
 const DEEP_OFFSET = 10_000;
 const WINDOW_DAYS = 7;
 const PAGE = 50;
@@ -174,10 +177,10 @@ async function explain(
   return lines;
 }
 
-async function timeQueries(
+async function timeQueries<Options>(
   count: number,
-  options: (i: number) => ListRunsOptions,
-  listRuns: (options: ListRunsOptions) => Promise<{ items: unknown[] }>,
+  options: (i: number) => Options,
+  listRuns: (options: Options) => Promise<{ items: unknown[] }>,
 ): Promise<{ summary: Summary; rows: number }> {
   const times: number[] = [];
   let rows = 0;
@@ -328,6 +331,26 @@ async function benchDatabase(kind: BenchDatabaseKind): Promise<RunsFigures> {
         () => ({ ...bigQuery, state: 'failed' }),
         listRuns,
       );
+      // The pipelines page: a page of pipelines, each with its strip.
+      const pipelinesPages = await timeQueries(
+        PIPELINES_PAGE_REPEATS,
+        () => ({
+          offset: query.int(Math.floor(SMALL_PIPELINES / PAGE)) * PAGE,
+          limit: PAGE,
+          recentRuns: RECENT_PARTITIONS,
+        }),
+        options => store.listPipelines(options),
+      );
+      const bigPipelinePage = await timeQueries(
+        PIPELINES_PAGE_REPEATS,
+        () => ({
+          offset: 0,
+          limit: PAGE,
+          search: BIG_PIPELINE,
+          recentRuns: RECENT_PARTITIONS,
+        }),
+        options => store.listPipelines(options),
+      );
       const line = (label: string, s: Summary, target: boolean) =>
         console.log(
           `${label.padEnd(58)} ${formatSummary(s)}${
@@ -363,6 +386,16 @@ async function benchDatabase(kind: BenchDatabaseKind): Promise<RunsFigures> {
         failed.summary,
         false,
       );
+      line(
+        `listPipelines, random page of ${PAGE}, last ${RECENT_PARTITIONS} partitions (info)`,
+        pipelinesPages.summary,
+        false,
+      );
+      line(
+        `listPipelines, the big pipeline, last ${RECENT_PARTITIONS} partitions (info)`,
+        bigPipelinePage.summary,
+        false,
+      );
       if (small.rows !== RANDOM_PIPELINES * PAGE) {
         throw new Error(`Expected full pages, got ${small.rows} rows`);
       }
@@ -379,6 +412,13 @@ async function benchDatabase(kind: BenchDatabaseKind): Promise<RunsFigures> {
     const plans = [
       ...(await explain(knex, kind, () => listRuns(bigQuery))),
       ...(await explain(knex, kind, () => listRuns(windowQuery()))),
+      ...(await explain(knex, kind, () =>
+        store.listPipelines({
+          offset: PAGE,
+          limit: PAGE,
+          recentRuns: RECENT_PARTITIONS,
+        }),
+      )),
     ];
     console.log(plans.join('\n'));
 

@@ -36,7 +36,7 @@ export interface Pipeline {
    * as of `since`, the last good poll.
    */
   stale?: { since?: string; reason?: string };
-  /** The latest runs, newest first, when the list asked for `recentRuns`. */
+  /** The latest attempt of each of the latest partitions, newest first, when the list asked for `recentRuns`. */
   recentRuns?: RecentRun[];
   /**
    * Present while partitions are past their freshness deadline without
@@ -93,7 +93,7 @@ export interface ListPipelinesQuery {
   owner?: string | string[];
   source?: string;
   state?: RunState;
-  /** Latest runs to include per pipeline, up to 30. */
+  /** Latest partitions (their latest attempt) to include per pipeline, up to 30. */
   recentRuns?: number;
   /** Only pipelines late against their freshness target. */
   late?: boolean;

@@ -294,7 +294,7 @@ export const spec = {
         in: 'query',
         required: false,
         description:
-          "Include each pipeline's latest runs, newest first: this many, up to 30.",
+          "Include the latest attempt of each pipeline's latest partitions, newest first: this many partitions, up to 30. A run without a partition counts as one.",
         schema: {
           type: 'integer',
           minimum: 0,
@@ -521,7 +521,7 @@ export const spec = {
           recentRuns: {
             type: 'array',
             description:
-              'The latest runs, newest first, when the list asked for `recentRuns`.',
+              'The latest attempt of each of the latest partitions, newest first, when the list asked for `recentRuns`.',
             items: {
               $ref: '#/components/schemas/RecentRun',
             },

@@ -272,20 +272,54 @@ describe.each(ids)('DatabasePipelinesStore on %s', databaseId => {
     ]);
   });
 
-  it('adds the latest runs of each listed pipeline, newest first', async () => {
+  it('adds the latest attempt of each of the latest partitions of each listed pipeline, newest first', async () => {
     const { store } = await createStore();
     const writes = emptyStoreWrites();
-    writes.pipelines.push(pipeline('Hourly'), pipeline('Quiet'));
+    writes.pipelines.push(
+      pipeline('Hourly'),
+      pipeline('Quiet'),
+      pipeline('Adhoc'),
+    );
+    const hourly = (hour: number, minute = 0) =>
+      new Date(Date.UTC(2026, 10, 1, hour, minute));
     for (let hour = 0; hour < 5; hour++) {
-      const partition = new Date(Date.UTC(2026, 10, 1, hour));
       writes.runs.push({
         id: `luigi:Hourly-${hour}`,
         pipelineId: 'luigi:Hourly',
-        partitionTime: partition,
+        partitionTime: hourly(hour),
         state: hour === 3 ? 'failed' : 'succeeded',
         stateRank: 1,
-        stateTime: partition,
-        firstEventTime: partition,
+        stateTime: hourly(hour, 30),
+        startedAt: hourly(hour, 10),
+        firstEventTime: hourly(hour, 10),
+      });
+    }
+    // Retries: the partition's latest attempt is the one shown.
+    for (const [hour, state] of [
+      [3, 'succeeded'],
+      [2, 'failed'],
+    ] as const) {
+      writes.runs.push({
+        id: `luigi:Hourly-${hour}-retry`,
+        pipelineId: 'luigi:Hourly',
+        partitionTime: hourly(hour),
+        state,
+        stateRank: 1,
+        attempt: 2,
+        stateTime: hourly(hour, 50),
+        startedAt: hourly(hour, 40),
+        firstEventTime: hourly(hour, 40),
+      });
+    }
+    // Runs without a partition each stand for one.
+    for (let hour = 0; hour < 3; hour++) {
+      writes.runs.push({
+        id: `luigi:Adhoc-${hour}`,
+        pipelineId: 'luigi:Adhoc',
+        state: 'succeeded',
+        stateRank: 1,
+        stateTime: hourly(hour, 5),
+        firstEventTime: hourly(hour),
       });
     }
     await store.applyWrites(writes);
@@ -296,16 +330,33 @@ describe.each(ids)('DatabasePipelinesStore on %s', databaseId => {
       recentRuns: 3,
     });
     const byName = Object.fromEntries(page.items.map(p => [p.name, p]));
-    expect(byName.Hourly.recentRuns).toEqual([
-      expect.objectContaining({
-        id: 'luigi:Hourly-4',
-        partition: '2026-11-01T04:00:00.000Z',
-        state: 'succeeded',
-      }),
-      expect.objectContaining({ id: 'luigi:Hourly-3', state: 'failed' }),
-      expect.objectContaining({ id: 'luigi:Hourly-2' }),
+    expect(
+      byName.Hourly.recentRuns?.map(r => [r.id, r.partition, r.state]),
+    ).toEqual([
+      ['luigi:Hourly-4', '2026-11-01T04:00:00.000Z', 'succeeded'],
+      ['luigi:Hourly-3-retry', '2026-11-01T03:00:00.000Z', 'succeeded'],
+      ['luigi:Hourly-2-retry', '2026-11-01T02:00:00.000Z', 'failed'],
+    ]);
+    expect(byName.Adhoc.recentRuns?.map(r => r.id)).toEqual([
+      'luigi:Adhoc-2',
+      'luigi:Adhoc-1',
+      'luigi:Adhoc-0',
     ]);
     expect(byName.Quiet.recentRuns).toEqual([]);
+    // More asked for than there are: every partition.
+    const all = await store.listPipelines({
+      offset: 0,
+      limit: 10,
+      recentRuns: 10,
+      search: 'Hourly',
+    });
+    expect(all.items[0].recentRuns?.map(r => r.id)).toEqual([
+      'luigi:Hourly-4',
+      'luigi:Hourly-3-retry',
+      'luigi:Hourly-2-retry',
+      'luigi:Hourly-1',
+      'luigi:Hourly-0',
+    ]);
     expect(
       (await store.listPipelines({ offset: 0, limit: 10 })).items[0].recentRuns,
     ).toBeUndefined();

@@ -1303,34 +1303,56 @@ export class DatabasePipelinesStore implements PipelinesStore {
     return { items, totalCount: Number(count) };
   }
 
-  /** The latest `count` runs of each pipeline, newest first, in one query. */
+  /**
+   * The latest attempt of each of the latest `count` partitions of each
+   * pipeline, newest first, in one query. A retry is another run of the same
+   * partition; a run without a partition stands on its own.
+   */
   private async listRecentRuns(
     pipelineIds: string[],
     count: number,
   ): Promise<Map<string, RecentRun[]>> {
-    const ranked = this.db('runs')
-      .select(
-        'id',
-        'pipeline_id',
-        'partition_time',
-        'state',
-        'attempt',
-        'started_at',
-        'ended_at',
-        this.db.raw(
-          'row_number() over (partition by pipeline_id order by sort_time desc, id desc) as position',
-        ),
-      )
-      .whereRaw(this.idInList('pipeline_id'), [
-        this.idListParameter(pipelineIds),
-      ]);
-    const rows = await this.db
-      .from(ranked.as('ranked'))
-      .where('position', '<=', count)
-      .orderBy([
-        { column: 'pipeline_id' },
-        { column: 'position', order: 'asc' },
-      ]);
+    const columns =
+      'runs.id, runs.pipeline_id, runs.partition_time, runs.state, runs.attempt, runs.started_at, runs.ended_at, runs.sort_time';
+    // A partition's runs share its sort time, so the latest `count`
+    // partitions start at or after the `count`-th latest distinct sort time:
+    // found from the (pipeline_id, sort_time) index, without reading every
+    // run of a pipeline with years of them (with fewer partitions than
+    // asked for, from its oldest run). Of a partition's runs, the attempt
+    // that ran last, as the pipeline tab's run grid picks it.
+    const result = await this.db.raw(
+      `with bounds as (
+         select p.id as pipeline_id,
+           coalesce(
+             (select r.sort_time from runs r where r.pipeline_id = p.id
+               group by r.sort_time order by r.sort_time desc limit 1 offset ?),
+             (select min(r.sort_time) from runs r where r.pipeline_id = p.id)
+           ) as since
+         from pipelines p where ${this.idInList('p.id')}
+       ),
+       attempts as (
+         select ${columns},
+           row_number() over (
+             partition by runs.pipeline_id, runs.partition_time,
+               case when runs.partition_time is null then runs.id end
+             order by coalesce(runs.attempt, 0) desc,
+               coalesce(runs.started_at, runs.updated_at) desc, runs.id desc
+           ) as attempt_rank
+         from runs join bounds on bounds.pipeline_id = runs.pipeline_id
+         where runs.sort_time >= bounds.since
+       ),
+       ranked as (
+         select attempts.*,
+           row_number() over (
+             partition by pipeline_id order by sort_time desc, id desc
+           ) as position
+         from attempts where attempt_rank = 1
+       )
+       select * from ranked where position <= ? order by pipeline_id, position`,
+      [count - 1, this.idListParameter(pipelineIds), count],
+    );
+    // PostgreSQL answers a result object, SQLite the rows.
+    const rows: any[] = Array.isArray(result) ? result : result.rows;
     const byPipeline = new Map<string, RecentRun[]>();
     for (const row of rows) {
       const list = byPipeline.get(row.pipeline_id) ?? [];

@@ -45,7 +45,7 @@ export interface ListPipelinesOptions {
   search?: string;
   /** Any of these owners. */
   owners?: string[];
-  /** Adds each pipeline's latest runs, this many. */
+  /** Adds the latest attempt of each pipeline's latest partitions, this many. */
   recentRuns?: number;
   source?: string;
   state?: RunState;

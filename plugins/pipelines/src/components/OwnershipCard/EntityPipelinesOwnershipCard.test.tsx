@@ -165,7 +165,9 @@ describe('EntityPipelinesOwnershipCard', () => {
     expect(count('healthy')).toBe('1');
     expect(count('total')).toBe('5');
 
-    const strips = screen.getAllByRole('list', { name: /^Latest \d+ runs$/ });
+    const strips = screen.getAllByRole('list', {
+      name: /^Latest \d+ partitions$/,
+    });
     // Oldest first, like a timeline.
     expect(
       within(strips[0])

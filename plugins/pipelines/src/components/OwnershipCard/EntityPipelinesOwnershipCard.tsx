@@ -243,7 +243,7 @@ export function EntityPipelinesOwnershipCard() {
               <TableRow>
                 <TableCell>Pipeline</TableCell>
                 <TableCell>Latest state</TableCell>
-                <TableCell>Last {RECENT_RUNS} runs</TableCell>
+                <TableCell>Last {RECENT_RUNS} partitions</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>

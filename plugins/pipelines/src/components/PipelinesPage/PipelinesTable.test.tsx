@@ -239,7 +239,9 @@ describe('PipelinesTable', () => {
       apis: [[pipelinesApiRef, api], ...otherApis()],
       mountedRoutes,
     });
-    const strip = await screen.findByRole('list', { name: 'Latest 2 runs' });
+    const strip = await screen.findByRole('list', {
+      name: 'Latest 2 partitions',
+    });
     const cells = strip.querySelectorAll('[role="listitem"]');
     expect(cells[0].getAttribute('aria-label')).toMatch(/succeeded$/);
     expect(cells[1].getAttribute('aria-label')).toMatch(/failed$/);

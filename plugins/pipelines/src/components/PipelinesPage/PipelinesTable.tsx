@@ -329,7 +329,7 @@ export function PipelinesTable() {
                 <TableCell>Scheduler</TableCell>
                 <TableCell>Schedule</TableCell>
                 <TableCell>Latest state</TableCell>
-                <TableCell>Last {RECENT_RUNS} runs</TableCell>
+                <TableCell>Last {RECENT_RUNS} partitions</TableCell>
                 <TableCell>Freshness</TableCell>
               </TableRow>
             </TableHead>

@@ -21,7 +21,8 @@ const CELL: CSSProperties = {
 };
 
 /**
- * The latest runs as a row of coloured cells, oldest left like a timeline.
+ * The latest partitions (the latest attempt of each) as a row of coloured
+ * cells, oldest left like a timeline.
  * With `slots`, empty cells keep every row the same width. A page may hold
  * hundreds of strips, so each cell is a plain element with a plain `title`:
  * no Tooltip, no styled component.
@@ -36,7 +37,7 @@ export function RecentRunsStrip(props: { runs?: RecentRun[]; slots?: number }) {
     <div
       style={{ display: 'flex', gap: 2 }}
       role="list"
-      aria-label={`Latest ${runs.length} runs`}
+      aria-label={`Latest ${runs.length} partitions`}
     >
       {Array.from({ length: empty }, (_, i) => (
         <div key={`empty-${i}`} style={emptyCell} />
