@@ -48,7 +48,7 @@ const datasetEntity = entity(
 function entity(
   kind: string,
   name: string,
-  spec: Record<string, unknown>,
+  spec: NonNullable<Entity['spec']>,
   annotations: Record<string, string> = {},
 ): Entity {
   return {
