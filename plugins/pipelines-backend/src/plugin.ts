@@ -2,7 +2,6 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -24,8 +23,8 @@ import {
 } from './ownership/OwnershipService';
 import { ProviderPoller } from './providers/ProviderPoller';
 import {
-  DEFAULT_RAW_EVENT_RETENTION,
   RawEventRetention,
+  readRawEventRetention,
 } from './service/RawEventRetention';
 import { DeferredTouchRecovery } from './ingest/DeferredTouchRecovery';
 import { createIngestPath } from './service/createIngestPath';
@@ -135,11 +134,7 @@ export const pipelinesPlugin = createBackendPlugin({
           store,
           scheduler,
           logger,
-          retention: config.has('pipelines.events.retention')
-            ? readDurationFromConfig(config, {
-                key: 'pipelines.events.retention',
-              })
-            : DEFAULT_RAW_EVENT_RETENTION,
+          retention: readRawEventRetention(config),
         });
         await scheduler.scheduleTask({
           id: 'pipelines-refresh-lineage-graph',

@@ -1,8 +1,16 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { PipelinesStore } from '../store/PipelinesStore';
 
 export const DEFAULT_RAW_EVENT_RETENTION: HumanDuration = { days: 14 };
+
+/** `pipelines.events.retention`, 14 days when unset. */
+export function readRawEventRetention(config: Config): HumanDuration {
+  return config.has('pipelines.events.retention')
+    ? readDurationFromConfig(config, { key: 'pipelines.events.retention' })
+    : DEFAULT_RAW_EVENT_RETENTION;
+}
 
 function durationToMs(duration: HumanDuration): number {
   const { years = 0, months = 0, weeks = 0, days = 0 } = duration;

@@ -207,13 +207,14 @@ describe('POST /v1/lineage', () => {
 
   it('rejects invalid JSON with a 400', async () => {
     const { app, knex } = await setup();
+    const before = await countRows(knex);
     const response = await request(app)
       .post('/v1/lineage')
       .set('Authorization', service)
       .set('Content-Type', 'application/json')
       .send('{"eventType": "START",');
     expect(response.status).toBe(400);
-    expect((await countRows(knex)).events).toBe(0);
+    expect(await countRows(knex)).toEqual(before);
   });
 
   it('rejects an oversized event with a 413', async () => {
@@ -224,12 +225,13 @@ describe('POST /v1/lineage', () => {
       eventTime: '2026-11-02T03:00:00Z',
       outputs: Array.from({ length: 100 }, (_, i) => `table_${i}`),
     });
+    const before = await countRows(knex);
     const response = await request(app)
       .post('/v1/lineage')
       .set('Authorization', service)
       .send(event);
     expect(response.status).toBe(413);
-    expect((await countRows(knex)).events).toBe(0);
+    expect(await countRows(knex)).toEqual(before);
   });
 
   it('refuses requests without credentials (401) and from users (403)', async () => {
@@ -270,36 +272,42 @@ describe('POST /v1/lineage', () => {
   });
 
   it.each([
-    [['COMPLETE', 'START'], 'succeeded'],
-    [['START', 'COMPLETE', 'RUNNING'], 'succeeded'],
-    [['RUNNING', 'START'], 'running'],
-    [['FAIL', 'START', 'RUNNING'], 'failed'],
-    [['OTHER', 'START'], 'running'],
-  ])('ends %j in %s whatever the order', async (types, expected) => {
-    const { app } = await setup();
-    const runId = '11111111-1111-4111-8111-111111111111';
-    const times: Record<string, string> = {
-      START: '2026-11-02T01:00:00Z',
-      RUNNING: '2026-11-02T01:30:00Z',
-      COMPLETE: '2026-11-02T02:00:00Z',
-      FAIL: '2026-11-02T02:00:00Z',
-      OTHER: '2026-11-02T00:30:00Z',
-    };
-    for (const eventType of types) {
-      await request(app)
-        .post('/v1/lineage')
-        .set('Authorization', service)
-        .send(runEvent({ eventType, eventTime: times[eventType], runId }))
-        .expect(201);
-    }
-    const run = await request(app)
-      .get(`/v1/runs/${runId}`)
-      .set('Authorization', user);
-    expect(run.body.state).toBe(expected);
-    expect(run.body.startedAt).toBe(
-      types.includes('START') ? '2026-11-02T01:00:00.000Z' : undefined,
-    );
-  });
+    [['COMPLETE', 'START'], 'succeeded', 'COMPLETE'],
+    [['START', 'COMPLETE', 'RUNNING'], 'succeeded', 'COMPLETE'],
+    // Among non-terminal events the later eventTime wins, not the later post.
+    [['START', 'RUNNING'], 'running', 'RUNNING'],
+    [['RUNNING', 'START'], 'running', 'RUNNING'],
+    [['FAIL', 'START', 'RUNNING'], 'failed', 'FAIL'],
+    [['OTHER', 'START'], 'running', 'START'],
+  ])(
+    'ends %j in %s (%s) whatever the order',
+    async (types, expected, source) => {
+      const { app } = await setup();
+      const runId = '11111111-1111-4111-8111-111111111111';
+      const times: Record<string, string> = {
+        START: '2026-11-02T01:00:00Z',
+        RUNNING: '2026-11-02T01:30:00Z',
+        COMPLETE: '2026-11-02T02:00:00Z',
+        FAIL: '2026-11-02T02:00:00Z',
+        OTHER: '2026-11-02T00:30:00Z',
+      };
+      for (const eventType of types) {
+        await request(app)
+          .post('/v1/lineage')
+          .set('Authorization', service)
+          .send(runEvent({ eventType, eventTime: times[eventType], runId }))
+          .expect(201);
+      }
+      const run = await request(app)
+        .get(`/v1/runs/${runId}`)
+        .set('Authorization', user);
+      expect(run.body.state).toBe(expected);
+      expect(run.body.sourceState).toBe(source);
+      expect(run.body.startedAt).toBe(
+        types.includes('START') ? '2026-11-02T01:00:00.000Z' : undefined,
+      );
+    },
+  );
 });
 
 describe('POST /v1/lineage/batch', () => {
@@ -440,6 +448,40 @@ describe('GET /v1/lineage', () => {
       name: 'P2',
       depth: 1,
     });
+  });
+
+  it("names each node's owner and its pipeline's latest state", async () => {
+    const { app, store } = await chain();
+    await store.saveOwners({
+      pipelines: [{ id: 'tests:P2', owner: 'group:default/team-a' }],
+      datasets: [{ id: 'warehouse/c', owner: 'group:default/team-b' }],
+    });
+    await request(app)
+      .post('/v1/lineage')
+      .set('Authorization', service)
+      .send(
+        runEvent({
+          eventType: 'FAIL',
+          eventTime: '2026-11-02T03:00:00Z',
+          job: 'P2',
+        }),
+      )
+      .expect(201);
+
+    const response = await request(app)
+      .get('/v1/lineage?node=dataset:warehouse/b&direction=downstream&depth=2')
+      .set('Authorization', user);
+    const byKey = Object.fromEntries(
+      response.body.nodes.map((n: any) => [n.key, n]),
+    );
+    expect(byKey['pipeline:tests:P2']).toMatchObject({
+      owner: 'group:default/team-a',
+      latestRunState: 'failed',
+    });
+    expect(byKey['dataset:warehouse/c']).toMatchObject({
+      owner: 'group:default/team-b',
+    });
+    expect(byKey['dataset:warehouse/b'].owner).toBeUndefined();
   });
 
   it('walks upstream without siblings, and survives the cycle', async () => {
