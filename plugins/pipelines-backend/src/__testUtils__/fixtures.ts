@@ -3,10 +3,17 @@ import path from 'path';
 
 const FIXTURES_DIR = path.resolve(__dirname, '../ingest/__fixtures__');
 
-export const EVENT_FILES = [
-  'python_client_examples.ndjson',
-  'dbt_duckdb_singular_test.ndjson',
-];
+/** The copies of ../shared/openlineage/events: every event file, each tested. */
+export const EVENT_FILES = fs
+  .readdirSync(FIXTURES_DIR)
+  .filter(file => file.endsWith('.ndjson'))
+  .sort();
+
+/** The originals, where the repository sits next to them (not in CI). */
+export const SHARED_EVENTS_DIR = path.resolve(
+  __dirname,
+  '../../../../../shared/openlineage/events',
+);
 
 export function readEvents(file: string): any[] {
   return fs

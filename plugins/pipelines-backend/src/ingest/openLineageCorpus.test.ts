@@ -1,3 +1,5 @@
+import fs from 'fs';
+import path from 'path';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { createTestApp } from '../__testUtils__/createTestApp';
@@ -7,6 +9,7 @@ import {
   readEvents,
   readExpectedLineage,
   runEvent,
+  SHARED_EVENTS_DIR,
 } from '../__testUtils__/fixtures';
 import { createStoreTestDatabases } from '../__testUtils__/testDatabases';
 
@@ -25,6 +28,33 @@ const FINAL_STATES: Record<string, string> = {
 
 const datasetId = (d: { namespace: string; name: string }) =>
   `${d.namespace}/${d.name}`;
+
+// Skipped where the shared corpus is not next to the repository (CI).
+const itWhereSharedCorpus = fs.existsSync(SHARED_EVENTS_DIR) ? it : it.skip;
+
+describe('the OpenLineage corpus copies', () => {
+  itWhereSharedCorpus(
+    'are every event file of the shared corpus, unchanged',
+    () => {
+      const shared = fs
+        .readdirSync(SHARED_EVENTS_DIR)
+        .filter(file => file.endsWith('.ndjson'))
+        .sort();
+      // eslint-disable-next-line jest/no-standalone-expect -- in itWhereSharedCorpus
+      expect(EVENT_FILES).toEqual(shared);
+      // eslint-disable-next-line jest/no-standalone-expect -- in itWhereSharedCorpus
+      expect(EVENT_FILES.map(readEvents)).toEqual(
+        shared.map(file =>
+          fs
+            .readFileSync(path.join(SHARED_EVENTS_DIR, file), 'utf8')
+            .split('\n')
+            .filter(line => line.trim())
+            .map(line => JSON.parse(line)),
+        ),
+      );
+    },
+  );
+});
 
 describe.each(ids)('the OpenLineage corpus on %s', databaseId => {
   it.each(EVENT_FILES)(
