@@ -109,7 +109,8 @@ async function main() {
         .click();
       await page.waitForURL(/\/catalog\/default\/component\/[^/]+$/);
       await page.getByText('Part of').first().waitFor();
-      await page.goto(`${page.url()}/pipeline`);
+      await page.locator('a[href$="/pipeline"]').first().click();
+      await page.waitForURL(/\/pipeline$/);
       await page.getByText('Run history').waitFor();
       await page
         .getByRole('table')
@@ -121,20 +122,17 @@ async function main() {
     });
 
     await step('a dataset: producers, schema and lineage', async () => {
-      const datasetPath = await page.evaluate(
-        async ({ base, bearer }) => {
-          const response = await fetch(
-            `${base}/api/catalog/entities/by-query?filter=${encodeURIComponent(
-              'kind=api,metadata.annotations.tributary.dev/dataset-id=postgres://pg-serving.prod.tributary.internal:5432/royalties.public.statements_kpis',
-            )}`,
-            { headers: { Authorization: `Bearer ${bearer}` } },
-          );
-          const entity = (await response.json()).items[0];
-          return `/catalog/default/api/${entity.metadata.name}/dataset`;
-        },
-        { base: baseUrl, bearer: token },
-      );
-      await page.goto(`${baseUrl}${datasetPath}`);
+      // From the pipeline's lineage: its output's node opens the dataset's
+      // catalog page, whose Dataset tab holds the rest.
+      await page
+        .getByRole('button', {
+          name: 'Open royalties.public.statements_kpis in the catalog',
+        })
+        .first()
+        .click();
+      await page.waitForURL(/\/catalog\/default\/api\/[^/]+$/);
+      await page.locator('a[href$="/dataset"]').first().click();
+      await page.waitForURL(/\/dataset$/);
       await page
         .getByText('royalties_reports.statements_kpis')
         .first()

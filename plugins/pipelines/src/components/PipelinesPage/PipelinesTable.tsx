@@ -130,7 +130,7 @@ const PipelineRow = memo(function Row(props: { pipeline: Pipeline }) {
         <PipelineTitle pipeline={pipeline} />
         <span className="tl-caption">{pipeline.id}</span>
       </td>
-      <td className="tl-cell">
+      <td className="tl-cell tl-nowrap">
         {pipeline.owner ? (
           <EntityRefLink entityRef={pipeline.owner} defaultKind="group" />
         ) : (
@@ -138,7 +138,7 @@ const PipelineRow = memo(function Row(props: { pipeline: Pipeline }) {
         )}
       </td>
       <td className="tl-cell">{pipeline.source}</td>
-      <td className="tl-cell">{pipeline.schedule ?? '—'}</td>
+      <td className="tl-cell tl-nowrap">{pipeline.schedule ?? '—'}</td>
       <td className="tl-cell">
         <PipelineStateChips
           state={pipeline.latestRunState}
@@ -327,7 +327,7 @@ export function PipelinesTable() {
                 <TableCell>Pipeline</TableCell>
                 <TableCell>Owner</TableCell>
                 <TableCell>Scheduler</TableCell>
-                <TableCell>Schedule</TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>Schedule</TableCell>
                 <TableCell>Latest state</TableCell>
                 <TableCell>Last {RECENT_RUNS} partitions</TableCell>
                 <TableCell>Freshness</TableCell>

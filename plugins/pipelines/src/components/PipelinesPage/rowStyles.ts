@@ -104,7 +104,11 @@ export function pipelineRowStyles(theme: Theme): Styles {
       ...theme.typography.caption,
       margin: 0,
       color: theme.palette.text.secondary,
+      // Ids have no spaces: unbroken, they squeezed the other columns until
+      // an owner's name broke mid-word.
+      overflowWrap: 'anywhere',
     },
+    '& .tl-nowrap': { whiteSpace: 'nowrap' },
     '& .tl-stale': {
       ...theme.typography.caption,
       margin: 0,
