@@ -144,6 +144,26 @@ export const pipelinesPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           fn: () => lineage.refresh(),
         });
+        // Rows a replica wrote under a dataset id before it learnt that the
+        // id is an alias (each replica re-reads aliases every 30 s).
+        await scheduler.scheduleTask({
+          id: 'pipelines-merge-dataset-aliases',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            try {
+              const moved = await store.mergeAliasedDatasets();
+              if (moved > 0) {
+                logger.info(
+                  `Moved ${moved} rows of dataset aliases to their datasets`,
+                );
+                await lineage.reload();
+              }
+            } catch (error) {
+              logger.warn(`Merging dataset aliases failed: ${error}`);
+            }
+          },
+        });
 
         const ownership = new OwnershipService({
           store,

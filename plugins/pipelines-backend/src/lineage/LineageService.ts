@@ -21,6 +21,7 @@ const REFRESH_OVERLAP_MS = 5 * 60 * 1000;
 export class LineageService {
   private graph: LineageGraph | undefined;
   private loading: Promise<LineageGraph> | undefined;
+  private reloading: Promise<void> | undefined;
   private refreshedUpTo: Date | undefined;
   private readonly summaries: NodeSummaryCache;
 
@@ -43,6 +44,12 @@ export class LineageService {
     this.summaries.markWritten(writes);
     if (!this.graph) {
       return; // The first load reads them from the store.
+    }
+    if (this.holdsAliasNode(writes.datasetAliases.map(a => a.aliasId))) {
+      // The store has moved the alias's edges to its dataset.
+      this.reload().catch(error =>
+        this.logger.warn(`Reloading the lineage graph failed: ${error}`),
+      );
     }
     this.graph.addEdges(
       writes.lineageEdges.map(edge => {
@@ -73,7 +80,36 @@ export class LineageService {
     const edges = await this.store.listLineageEdges(since);
     this.graph.addEdges(edges);
     this.advanceCursor(edges);
+    // Edges are never taken out of a graph: a dataset id that became an
+    // alias, whose edges moved to its dataset, needs a graph built afresh.
+    if (this.holdsAliasNode(await this.store.listDatasetAliasIds())) {
+      await this.reload();
+    }
     await this.summaries.refresh();
+  }
+
+  /**
+   * Builds the graph afresh from the store and swaps it in; queries use the
+   * old one meanwhile. Edges committed during the load come back with the
+   * next refresh, which reads a few minutes back.
+   */
+  reload(): Promise<void> {
+    this.reloading ??= (async () => {
+      const edges = await this.store.listLineageEdges();
+      this.graph = LineageGraph.fromEdges(edges);
+      this.advanceCursor(edges);
+    })().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private holdsAliasNode(aliasIds: string[]): boolean {
+    const graph = this.graph;
+    return (
+      graph !== undefined &&
+      aliasIds.some(id => graph.hasNode(lineageKey('dataset', id)))
+    );
   }
 
   async query(options: {
@@ -87,7 +123,8 @@ export class LineageService {
       throw new NotFoundError(`No lineage node '${options.node}'`);
     }
     const graph = await this.getGraph();
-    if (!graph.hasNode(options.node)) {
+    let rootKey = options.node;
+    if (!graph.hasNode(rootKey)) {
       const exists =
         root.kind === 'pipeline'
           ? await this.store.getPipeline(root.id)
@@ -95,9 +132,11 @@ export class LineageService {
       if (!exists) {
         throw new NotFoundError(`No ${root.kind} with id '${root.id}'`);
       }
+      // An alias answers with the lineage of the dataset it names.
+      rootKey = lineageKey(root.kind, exists.id);
     }
     const traversal = graph.traverse({
-      root: options.node,
+      root: rootKey,
       direction: options.direction,
       depth: options.depth,
       limit: options.limit,
@@ -144,6 +183,8 @@ export class LineageService {
   }
 
   private async getGraph(): Promise<LineageGraph> {
+    // A reload after an alias merge: answer from the merged graph.
+    await this.reloading;
     if (this.graph) {
       return this.graph;
     }

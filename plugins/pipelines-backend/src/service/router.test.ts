@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { createStoreTestDatabases } from '../__testUtils__/testDatabases';
 import {
@@ -8,6 +8,7 @@ import {
   snapshotRows,
 } from '../__testUtils__/createTestApp';
 import { jobEvent, runEvent } from '../__testUtils__/fixtures';
+import { LineageService } from '../lineage/LineageService';
 import metricsEvent from '../ingest/__fixtures__/data_quality_metrics_event.json';
 
 jest.setTimeout(60_000);
@@ -482,6 +483,89 @@ describe('GET /v1/lineage', () => {
       owner: 'group:default/team-b',
     });
     expect(byKey['dataset:warehouse/b'].owner).toBeUndefined();
+  });
+
+  it('moves the lineage of a dataset id that turns out to be an alias to its dataset', async () => {
+    const { app, store } = await chain();
+    const lineageOf = async (node: string) =>
+      keysOf(
+        (
+          await request(app)
+            .get(`/v1/lineage?node=${node}&direction=both&depth=1`)
+            .set('Authorization', user)
+            .expect(200)
+        ).body,
+      );
+    expect(await lineageOf('dataset:warehouse/z')).toEqual([
+      'dataset:warehouse/z',
+      'pipeline:tests:Other',
+    ]);
+    // Another replica, its graph loaded before the alias is known.
+    const replica = LineageService.create({
+      store,
+      logger: mockServices.logger.mock(),
+    });
+    const replicaLineageOf = async (node: string) =>
+      (
+        await replica.query({ node, direction: 'both', depth: 1, limit: 100 })
+      ).nodes
+        .map(n => n.key)
+        .sort();
+    expect(await replicaLineageOf('dataset:warehouse/z')).toEqual([
+      'dataset:warehouse/z',
+      'pipeline:tests:Other',
+    ]);
+
+    // Publish writes lake/z, which warehouse/z is a symlink of.
+    await request(app)
+      .post('/v1/lineage')
+      .set('Authorization', service)
+      .send(
+        runEvent({
+          eventType: 'COMPLETE',
+          eventTime: '2026-11-02T03:00:00Z',
+          job: 'Publish',
+          extra: {
+            outputs: [
+              {
+                namespace: 'lake',
+                name: 'z',
+                facets: {
+                  symlinks: {
+                    _producer: 'https://example.com',
+                    _schemaURL: 'https://example.com/schema',
+                    identifiers: [
+                      { namespace: 'warehouse', name: 'z', type: 'TABLE' },
+                    ],
+                  },
+                },
+              },
+            ],
+          },
+        }),
+      )
+      .expect(201);
+
+    const merged = [
+      'dataset:lake/z',
+      'pipeline:tests:Other',
+      'pipeline:tests:Publish',
+    ];
+    expect(await lineageOf('dataset:lake/z')).toEqual(merged);
+    // The alias answers for its dataset.
+    expect(await lineageOf('dataset:warehouse/z')).toEqual(merged);
+    // The other replica drops the alias's node at its next refresh.
+    await replica.refresh();
+    expect(await replicaLineageOf('dataset:warehouse/z')).toEqual(merged);
+    const dataset = await request(app)
+      .get(`/v1/datasets/${encodeURIComponent('warehouse/z')}`)
+      .set('Authorization', user)
+      .expect(200);
+    expect(dataset.body.id).toBe('lake/z');
+    expect(dataset.body.producers.map((p: any) => p.id).sort()).toEqual([
+      'tests:Other',
+      'tests:Publish',
+    ]);
   });
 
   it('walks upstream without siblings, and survives the cycle', async () => {

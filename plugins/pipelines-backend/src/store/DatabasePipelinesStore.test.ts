@@ -822,6 +822,109 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
     );
   });
 
+  it('moves what was stored under a dataset id before it became an alias to its dataset', async () => {
+    const { knex, store } = await createStore();
+    const alias = 'bigquery/acme.users';
+    const dataset = 'warehouse/mart.users';
+    const early = new Date('2026-10-01T00:00:00Z');
+    // Before any event says that the id is an alias.
+    const before = emptyStoreWrites();
+    before.pipelines.push(pipeline('reader'));
+    before.datasets.push({
+      id: alias,
+      namespace: 'bigquery',
+      name: 'acme.users',
+      seenAt: early,
+    });
+    before.lineageEdges.push({
+      pipelineId: 'luigi:reader',
+      datasetId: alias,
+      direction: 'input',
+      seenAt: early,
+    });
+    before.columnLineage.push({
+      datasetId: 'warehouse/report',
+      field: 'users',
+      inputDatasetId: alias,
+      inputField: 'id',
+      seenAt: early,
+    });
+    before.qualityResults.push({
+      runId: 'run-1',
+      datasetId: alias,
+      assertion: 'not_null',
+      column: 'id',
+      success: false,
+      observedAt: early,
+    });
+    await store.applyWrites(before);
+
+    await store.applyWrites(writesOf(publishedWithAlias()));
+
+    const details = await store.getDataset(alias);
+    expect({
+      id: details?.id,
+      firstSeenAt: details?.firstSeenAt,
+      consumers: details?.consumers.map(p => p.id),
+      producers: details?.producers.map(p => p.id),
+    }).toEqual({
+      id: dataset,
+      firstSeenAt: early.toISOString(),
+      consumers: ['luigi:reader'],
+      producers: ['tests:publish'],
+    });
+    expect(
+      (await store.listLineageEdges()).map(e => [e.from, e.to]).sort(),
+    ).toEqual(
+      [
+        [`dataset:${dataset}`, 'pipeline:luigi:reader'],
+        ['pipeline:tests:publish', `dataset:${dataset}`],
+      ].sort(),
+    );
+    expect(
+      (await store.listColumnLineage('warehouse/report')).map(
+        c => c.inputDatasetId,
+      ),
+    ).toEqual([dataset]);
+    expect(
+      (await store.listQualityResults(dataset, 10)).map(q => [
+        q.runId,
+        q.assertion,
+        q.success,
+      ]),
+    ).toEqual([['run-1', 'not_null', false]]);
+    expect(
+      (await store.listDatasets({ offset: 0, limit: 10 })).items
+        .map(d => d.id)
+        .sort(),
+    ).toEqual([dataset]);
+
+    // A replica that had not learnt of the alias yet wrote under it: the
+    // next merge moves that too, merging seen times with the stored edge.
+    await knex('lineage_edges').insert({
+      pipeline_id: 'luigi:reader',
+      dataset_id: alias,
+      direction: 'input',
+      first_seen_at: new Date('2026-09-01T00:00:00Z'),
+      last_seen_at: new Date('2026-12-01T00:00:00Z'),
+      created_at: new Date('2026-12-01T00:00:00Z'),
+    });
+    expect(await store.mergeAliasedDatasets()).toBe(1);
+    expect(await store.mergeAliasedDatasets()).toBe(0);
+    const edges = await knex('lineage_edges')
+      .where({ pipeline_id: 'luigi:reader' })
+      .select('dataset_id', 'first_seen_at', 'last_seen_at');
+    expect(
+      edges.map(e => [
+        e.dataset_id,
+        toDate(e.first_seen_at).toISOString(),
+        toDate(e.last_seen_at).toISOString(),
+      ]),
+    ).toEqual([
+      [dataset, '2026-09-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z'],
+    ]);
+  });
+
   it('answers the quality results of an alias from its dataset', async () => {
     const { store } = await createStore();
     await store.applyWrites(writesOf(publishedWithAlias()));

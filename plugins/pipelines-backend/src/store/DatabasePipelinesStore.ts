@@ -137,6 +137,44 @@ function incomingOr(table: string, column: string): string {
   return `coalesce(excluded.${column}, ${table}.${column})`;
 }
 
+/** How each upsert merges a row into the one stored under its key. */
+const DATASET_TIMES_MERGE = (() => {
+  const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
+  return {
+    first_seen_at: minOf('datasets', 'first_seen_at'),
+    last_seen_at: maxOf('datasets', 'last_seen_at'),
+    last_written_at: `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
+    last_written_by_run: `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
+  };
+})();
+const LINEAGE_EDGE_MERGE = {
+  first_seen_at: minOf('lineage_edges', 'first_seen_at'),
+  last_seen_at: maxOf('lineage_edges', 'last_seen_at'),
+};
+const COLUMN_LINEAGE_MERGE = {
+  transformations: incomingOr('column_lineage', 'transformations'),
+  last_seen_at: maxOf('column_lineage', 'last_seen_at'),
+};
+const QUALITY_RESULT_MERGE = {
+  success:
+    'case when excluded.observed_at >= quality_results.observed_at then excluded.success else quality_results.success end',
+  observed_at: maxOf('quality_results', 'observed_at'),
+  partition_time: incomingOr('quality_results', 'partition_time'),
+};
+/** Same rule as mergeQualityMetrics in mergeWrites.ts. */
+const QUALITY_METRICS_MERGE = (() => {
+  const ifNewer = (column: string) =>
+    `case when excluded.observed_at >= quality_metrics.observed_at then excluded.${column} else quality_metrics.${column} end`;
+  return {
+    partition_time: `case when excluded.observed_at >= quality_metrics.observed_at then coalesce(excluded.partition_time, quality_metrics.partition_time) else coalesce(quality_metrics.partition_time, excluded.partition_time) end`,
+    observed_at: maxOf('quality_metrics', 'observed_at'),
+    row_count: ifNewer('row_count'),
+    bytes: ifNewer('bytes'),
+    file_count: ifNewer('file_count'),
+    column_metrics: ifNewer('column_metrics'),
+  };
+})();
+
 /** A pipeline's latest run; rewritten only when it changed (a RUNNING event does not). */
 const latestRunOf = (columns: string) =>
   `select ${columns} from runs r where r.pipeline_id = pipelines.id order by r.sort_time desc, r.id desc limit 1`;
@@ -465,6 +503,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
     if (!taken) {
       return 0;
     }
+    // A dataset may have become an alias since its touch was held.
+    await this.resolveDatasetAliases(taken.writes);
     // Each step its own transaction; latest runs last: they read the runs,
     // which the touches do not change.
     const steps = [
@@ -725,6 +765,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
 
   private async writeAll(unmerged: StoreWrites, deferTouches: boolean) {
     const writes = mergeStoreWrites(unmerged);
+    // An id this replica did not know as an alias may hold rows from before.
+    const newAliases = writes.datasetAliases.some(
+      alias =>
+        alias.aliasId !== alias.datasetId && !this.aliases.has(alias.aliasId),
+    );
     await this.resolveDatasetAliases(writes);
     const now = new Date();
     const { toWrite, touches, touchCount, committed } = this.filterUnchanged(
@@ -777,6 +822,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
     committed();
     for (const alias of writes.datasetAliases) {
       this.aliases.set(alias.aliasId, alias.datasetId);
+    }
+    if (newAliases) {
+      // Not part of the commit: a failure here leaves the rows for the
+      // periodic merge, which retries and logs.
+      await this.mergeAliasedDatasets().catch(() => 0);
     }
     if (deferredCount > 0) {
       this.touches.add(
@@ -1049,13 +1099,6 @@ export class DatabasePipelinesStore implements PipelinesStore {
     now: Date,
     kind: WriteKind = 'content',
   ): Statement[] {
-    const laterWrite = `excluded.last_written_at is not null and (datasets.last_written_at is null or excluded.last_written_at > datasets.last_written_at)`;
-    const seenAndWrittenTimes = {
-      first_seen_at: minOf('datasets', 'first_seen_at'),
-      last_seen_at: maxOf('datasets', 'last_seen_at'),
-      last_written_at: `case when ${laterWrite} then excluded.last_written_at else datasets.last_written_at end`,
-      last_written_by_run: `case when ${laterWrite} then excluded.last_written_by_run else datasets.last_written_by_run end`,
-    };
     return upsertStatements('datasets', writes.datasets, {
       conflict: ['id'],
       toRow: d => ({
@@ -1074,13 +1117,13 @@ export class DatabasePipelinesStore implements PipelinesStore {
       }),
       merge:
         kind === 'touch'
-          ? seenAndWrittenTimes
+          ? DATASET_TIMES_MERGE
           : {
               platform: incomingOr('datasets', 'platform'),
               description: incomingOr('datasets', 'description'),
               schema: incomingOr('datasets', 'schema'),
               source_owners: incomingOr('datasets', 'source_owners'),
-              ...seenAndWrittenTimes,
+              ...DATASET_TIMES_MERGE,
               updated_at: 'excluded.updated_at',
             },
     });
@@ -1100,10 +1143,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
           last_seen_at: e.seenAt,
           created_at: now,
         }),
-        merge: {
-          first_seen_at: minOf('lineage_edges', 'first_seen_at'),
-          last_seen_at: maxOf('lineage_edges', 'last_seen_at'),
-        },
+        merge: LINEAGE_EDGE_MERGE,
       },
     );
     const pipelineEdges = upsertStatements(
@@ -1140,10 +1180,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
           : null,
         last_seen_at: c.seenAt,
       }),
-      merge: {
-        transformations: incomingOr('column_lineage', 'transformations'),
-        last_seen_at: maxOf('column_lineage', 'last_seen_at'),
-      },
+      merge: COLUMN_LINEAGE_MERGE,
     });
   }
 
@@ -1159,19 +1196,11 @@ export class DatabasePipelinesStore implements PipelinesStore {
         partition_time: q.partitionTime ?? null,
         observed_at: q.observedAt,
       }),
-      merge: {
-        success:
-          'case when excluded.observed_at >= quality_results.observed_at then excluded.success else quality_results.success end',
-        observed_at: maxOf('quality_results', 'observed_at'),
-        partition_time: incomingOr('quality_results', 'partition_time'),
-      },
+      merge: QUALITY_RESULT_MERGE,
     });
   }
 
-  /** Same rule as mergeQualityMetrics in mergeWrites.ts. */
   private qualityMetricsStatements(writes: StoreWrites): Statement[] {
-    const ifNewer = (column: string) =>
-      `case when excluded.observed_at >= quality_metrics.observed_at then excluded.${column} else quality_metrics.${column} end`;
     return upsertStatements('quality_metrics', writes.qualityMetrics, {
       conflict: ['run_id', 'dataset_id'],
       toRow: m => ({
@@ -1184,14 +1213,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
         file_count: m.fileCount ?? null,
         column_metrics: m.columns ? JSON.stringify(m.columns) : null,
       }),
-      merge: {
-        partition_time: `case when excluded.observed_at >= quality_metrics.observed_at then coalesce(excluded.partition_time, quality_metrics.partition_time) else coalesce(quality_metrics.partition_time, excluded.partition_time) end`,
-        observed_at: maxOf('quality_metrics', 'observed_at'),
-        row_count: ifNewer('row_count'),
-        bytes: ifNewer('bytes'),
-        file_count: ifNewer('file_count'),
-        column_metrics: ifNewer('column_metrics'),
-      },
+      merge: QUALITY_METRICS_MERGE,
     });
   }
 
@@ -1592,6 +1614,191 @@ export class DatabasePipelinesStore implements PipelinesStore {
       fileCount: count(row.file_count),
       columns: row.column_metrics ? JSON.parse(row.column_metrics) : undefined,
     }));
+  }
+
+  async listDatasetAliasIds(): Promise<string[]> {
+    const rows: Array<{ alias_id: string }> = await this.db('dataset_aliases')
+      .whereRaw('alias_id <> dataset_id')
+      .select('alias_id');
+    return rows.map(row => row.alias_id);
+  }
+
+  async mergeAliasedDatasets(): Promise<number> {
+    const aliases: Array<{ alias_id: string; dataset_id: string }> =
+      await this.db('dataset_aliases')
+        .whereRaw('alias_id <> dataset_id')
+        .select('alias_id', 'dataset_id');
+    if (aliases.length === 0) {
+      return 0;
+    }
+    const canonical = new Map(aliases.map(a => [a.alias_id, a.dataset_id]));
+    const resolve = (id: string) => canonical.get(id) ?? id;
+    const now = new Date();
+    return this.db.transaction(async tx => {
+      let moved = 0;
+      // Read (locked on PostgreSQL), deleted by key and written again under
+      // the dataset they name: exactly the rows read, whatever commits
+      // meanwhile (a row a replica writes under the alias before it learns
+      // of it moves on the next call).
+      const take = async (
+        table: string,
+        key: string[],
+        where: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+      ): Promise<Array<Record<string, any>>> => {
+        const query = where(tx(table).select('*'));
+        const rows: Array<Record<string, any>> = await (this.isPostgres
+          ? query.forUpdate()
+          : query);
+        for (const part of chunks(rows, IN_LIST_SIZE)) {
+          await tx(table)
+            .whereIn(
+              key,
+              part.map(row => key.map(column => row[column])),
+            )
+            .delete();
+        }
+        return rows;
+      };
+      const move = async (
+        table: string,
+        taken: Array<Record<string, any>>,
+        conflict: string[],
+        rewrite: (row: Record<string, any>) => Record<string, any>,
+        merge: Record<string, string>,
+        combine: (
+          a: Record<string, any>,
+          b: Record<string, any>,
+        ) => Record<string, any>,
+      ) => {
+        moved += taken.length;
+        // One row per key: two aliases of a dataset may both hold one.
+        const byKey = new Map<string, Record<string, any>>();
+        for (const row of taken.map(rewrite)) {
+          const key = conflict
+            .map(column => String(row[column]))
+            .join('\u0000');
+          const current = byKey.get(key);
+          byKey.set(key, current ? combine(current, row) : row);
+        }
+        const statements = upsertStatements(table, [...byKey.values()], {
+          conflict,
+          toRow: row => row,
+          merge,
+        });
+        for (const statement of statements) {
+          if (statement instanceof UpsertStatement) {
+            await statement.toKnex(this.db).transacting(tx);
+          }
+        }
+      };
+      const earlier = (a: any, b: any) =>
+        b !== null && (a === null || b < a) ? b : a;
+      const later = (a: any, b: any) =>
+        b !== null && (a === null || b > a) ? b : a;
+      const newer = (a: Record<string, any>, b: Record<string, any>) =>
+        b.observed_at >= a.observed_at ? b : a;
+      for (const ids of chunks([...canonical.keys()], IN_LIST_SIZE)) {
+        await move(
+          'lineage_edges',
+          await take(
+            'lineage_edges',
+            ['pipeline_id', 'dataset_id', 'direction'],
+            q => q.whereIn('dataset_id', ids),
+          ),
+          ['pipeline_id', 'dataset_id', 'direction'],
+          row => ({
+            ...row,
+            dataset_id: resolve(row.dataset_id),
+            created_at: now,
+          }),
+          LINEAGE_EDGE_MERGE,
+          (a, b) => ({
+            ...a,
+            first_seen_at: earlier(a.first_seen_at, b.first_seen_at),
+            last_seen_at: later(a.last_seen_at, b.last_seen_at),
+          }),
+        );
+        await move(
+          'column_lineage',
+          await take(
+            'column_lineage',
+            ['dataset_id', 'field', 'input_dataset_id', 'input_field'],
+            q =>
+              q.where(inner =>
+                inner
+                  .whereIn('dataset_id', ids)
+                  .orWhereIn('input_dataset_id', ids),
+              ),
+          ),
+          ['dataset_id', 'field', 'input_dataset_id', 'input_field'],
+          row => ({
+            ...row,
+            dataset_id: resolve(row.dataset_id),
+            input_dataset_id: resolve(row.input_dataset_id),
+          }),
+          COLUMN_LINEAGE_MERGE,
+          (a, b) => ({
+            ...a,
+            transformations: b.transformations ?? a.transformations,
+            last_seen_at: later(a.last_seen_at, b.last_seen_at),
+          }),
+        );
+        await move(
+          'quality_results',
+          await take(
+            'quality_results',
+            ['run_id', 'dataset_id', 'assertion', 'column_name'],
+            q => q.whereIn('dataset_id', ids),
+          ),
+          ['run_id', 'dataset_id', 'assertion', 'column_name'],
+          row => ({ ...row, dataset_id: resolve(row.dataset_id) }),
+          QUALITY_RESULT_MERGE,
+          newer,
+        );
+        await move(
+          'quality_metrics',
+          await take('quality_metrics', ['run_id', 'dataset_id'], q =>
+            q.whereIn('dataset_id', ids),
+          ),
+          ['run_id', 'dataset_id'],
+          row => ({ ...row, dataset_id: resolve(row.dataset_id) }),
+          QUALITY_METRICS_MERGE,
+          newer,
+        );
+        // The alias's own row: its times go to the dataset it names, whose
+        // content stays. Only where that row exists: it came with the alias.
+        await move(
+          'datasets',
+          await take('datasets', ['id'], q =>
+            q
+              .whereIn('id', ids)
+              .whereIn(
+                'id',
+                tx('dataset_aliases as a')
+                  .join('datasets as d', 'd.id', 'a.dataset_id')
+                  .select('a.alias_id'),
+              ),
+          ),
+          ['id'],
+          row => ({ ...row, id: resolve(row.id), updated_at: now }),
+          // Stamped changed, for the catalog's and the lineage's readers.
+          { ...DATASET_TIMES_MERGE, updated_at: 'excluded.updated_at' },
+          (a, b) => ({
+            ...a,
+            first_seen_at: earlier(a.first_seen_at, b.first_seen_at),
+            last_seen_at: later(a.last_seen_at, b.last_seen_at),
+            ...(later(a.last_written_at, b.last_written_at) ===
+            a.last_written_at
+              ? {}
+              : {
+                  last_written_at: b.last_written_at,
+                  last_written_by_run: b.last_written_by_run,
+                }),
+          }),
+        );
+      }
+      return moved;
+    });
   }
 
   async listLineageEdges(createdAfter?: Date): Promise<StoredLineageEdge[]> {

@@ -207,6 +207,15 @@ export interface PipelinesStore {
   ): Promise<QualityMetrics[]>;
   /** Lineage edges first written after `createdAfter` (all when undefined). */
   listLineageEdges(createdAfter?: Date): Promise<StoredLineageEdge[]>;
+  /** Ids that name another dataset (from the symlinks facet). */
+  listDatasetAliasIds(): Promise<string[]>;
+  /**
+   * Moves what is stored under a dataset id that has since become an alias
+   * of another (edges, column lineage, quality) to that dataset, merging it
+   * as the upserts merge, and deletes the alias's own dataset row. Answers
+   * how many rows were moved; idempotent.
+   */
+  mergeAliasedDatasets(): Promise<number>;
   getNodeSummaries(
     pipelineIds: string[],
     datasetIds: string[],
