@@ -1661,8 +1661,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
       };
       const move = async (
         table: string,
-        taken: Array<Record<string, any>>,
         conflict: string[],
+        where: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
         rewrite: (row: Record<string, any>) => Record<string, any>,
         merge: Record<string, string>,
         combine: (
@@ -1670,6 +1670,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
           b: Record<string, any>,
         ) => Record<string, any>,
       ) => {
+        const taken = await take(table, conflict, where);
         moved += taken.length;
         // One row per key: two aliases of a dataset may both hold one.
         const byKey = new Map<string, Record<string, any>>();
@@ -1700,12 +1701,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
       for (const ids of chunks([...canonical.keys()], IN_LIST_SIZE)) {
         await move(
           'lineage_edges',
-          await take(
-            'lineage_edges',
-            ['pipeline_id', 'dataset_id', 'direction'],
-            q => q.whereIn('dataset_id', ids),
-          ),
           ['pipeline_id', 'dataset_id', 'direction'],
+          q => q.whereIn('dataset_id', ids),
           row => ({
             ...row,
             dataset_id: resolve(row.dataset_id),
@@ -1720,17 +1717,13 @@ export class DatabasePipelinesStore implements PipelinesStore {
         );
         await move(
           'column_lineage',
-          await take(
-            'column_lineage',
-            ['dataset_id', 'field', 'input_dataset_id', 'input_field'],
-            q =>
-              q.where(inner =>
-                inner
-                  .whereIn('dataset_id', ids)
-                  .orWhereIn('input_dataset_id', ids),
-              ),
-          ),
           ['dataset_id', 'field', 'input_dataset_id', 'input_field'],
+          q =>
+            q.where(inner =>
+              inner
+                .whereIn('dataset_id', ids)
+                .orWhereIn('input_dataset_id', ids),
+            ),
           row => ({
             ...row,
             dataset_id: resolve(row.dataset_id),
@@ -1745,22 +1738,16 @@ export class DatabasePipelinesStore implements PipelinesStore {
         );
         await move(
           'quality_results',
-          await take(
-            'quality_results',
-            ['run_id', 'dataset_id', 'assertion', 'column_name'],
-            q => q.whereIn('dataset_id', ids),
-          ),
           ['run_id', 'dataset_id', 'assertion', 'column_name'],
+          q => q.whereIn('dataset_id', ids),
           row => ({ ...row, dataset_id: resolve(row.dataset_id) }),
           QUALITY_RESULT_MERGE,
           newer,
         );
         await move(
           'quality_metrics',
-          await take('quality_metrics', ['run_id', 'dataset_id'], q =>
-            q.whereIn('dataset_id', ids),
-          ),
           ['run_id', 'dataset_id'],
+          q => q.whereIn('dataset_id', ids),
           row => ({ ...row, dataset_id: resolve(row.dataset_id) }),
           QUALITY_METRICS_MERGE,
           newer,
@@ -1769,7 +1756,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
         // content stays. Only where that row exists: it came with the alias.
         await move(
           'datasets',
-          await take('datasets', ['id'], q =>
+          ['id'],
+          q =>
             q
               .whereIn('id', ids)
               .whereIn(
@@ -1778,8 +1766,6 @@ export class DatabasePipelinesStore implements PipelinesStore {
                   .join('datasets as d', 'd.id', 'a.dataset_id')
                   .select('a.alias_id'),
               ),
-          ),
-          ['id'],
           row => ({ ...row, id: resolve(row.id), updated_at: now }),
           // Stamped changed, for the catalog's and the lineage's readers.
           { ...DATASET_TIMES_MERGE, updated_at: 'excluded.updated_at' },

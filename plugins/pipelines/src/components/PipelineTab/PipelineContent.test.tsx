@@ -277,6 +277,22 @@ describe('PipelineContent', () => {
     ).toHaveAttribute('href', 'https://airflow.example.com/runs/30');
   });
 
+  it("tells a cell's times and attempts on hover", async () => {
+    serveBackend();
+    await renderTab();
+    const grid = await screen.findByRole('group', { name: 'Run history' });
+
+    await userEvent.hover(
+      within(grid).getByRole('button', { name: '2026-11-28: succeeded' }),
+    );
+
+    const tooltip = await screen.findByRole('tooltip');
+    const retry = dailyRun(28, { attempt: 2 });
+    expect(tooltip).toHaveTextContent(`Started ${formatTime(retry.startedAt)}`);
+    expect(tooltip).toHaveTextContent(`Ended ${formatTime(retry.endedAt)}`);
+    expect(tooltip).toHaveTextContent('Took 31m, 2 attempts');
+  });
+
   it('pages runs on the server and expands error messages', async () => {
     const { runQueries } = serveBackend();
     await renderTab();

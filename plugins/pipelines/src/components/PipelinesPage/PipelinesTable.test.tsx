@@ -185,11 +185,17 @@ describe('PipelinesTable', () => {
         { source: 'airflow://analytics', count: 4 },
       ],
     });
-    await renderInTestApp(<PipelinesTable />, {
-      apis: [[pipelinesApiRef, api], ...otherApis()],
-      mountedRoutes,
-      initialRouteEntries: ['/?state=failed&q=daily'],
-    });
+    await renderInTestApp(
+      <>
+        <PipelinesTable />
+        <ShowLocation />
+      </>,
+      {
+        apis: [[pipelinesApiRef, api], ...otherApis()],
+        mountedRoutes,
+        initialRouteEntries: ['/?state=failed&q=daily'],
+      },
+    );
     await screen.findByText('DailyStreams');
     expect(api.listPipelines).toHaveBeenCalledWith(
       expect.objectContaining({ state: 'failed', search: 'daily' }),
@@ -208,6 +214,9 @@ describe('PipelinesTable', () => {
         }),
       ),
     );
+    expect(screen.getByTestId('location')).toHaveTextContent(
+      '?q=daily&source=airflow%3A%2F%2Fanalytics&state=failed',
+    );
 
     await userEvent.click(
       screen.getByRole('button', { name: 'Mine and my groups' }),
@@ -218,6 +227,56 @@ describe('PipelinesTable', () => {
           owner: ['user:default/guest', 'group:default/royalties'],
         }),
       ),
+    );
+    expect(screen.getByTestId('location')).toHaveTextContent(
+      '?q=daily&owned=mine&source=airflow%3A%2F%2Fanalytics&state=failed',
+    );
+  });
+
+  it('filters by an owner typed in, trimmed, keeps it in the URL and starts at the first page', async () => {
+    const api = fakePipelinesApi([examplePipeline('DailyStreams')]);
+    await renderInTestApp(
+      <>
+        <PipelinesTable />
+        <ShowLocation />
+      </>,
+      {
+        apis: [[pipelinesApiRef, api], ...otherApis()],
+        mountedRoutes,
+        initialRouteEntries: ['/?page=2'],
+      },
+    );
+    await screen.findByText('Owner', { selector: 'label' });
+
+    await userEvent.type(
+      screen.getByLabelText('Owner'),
+      ' group:default/royalties {Enter}',
+    );
+
+    await waitFor(() =>
+      expect(api.listPipelines).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          owner: 'group:default/royalties',
+          offset: 0,
+        }),
+      ),
+    );
+    expect(screen.getByTestId('location')).toHaveTextContent(
+      '?owner=group%3Adefault%2Froyalties',
+    );
+  });
+
+  it('reads the owner filter from the URL', async () => {
+    const api = fakePipelinesApi([examplePipeline('DailyStreams')]);
+    await renderInTestApp(<PipelinesTable />, {
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
+      initialRouteEntries: ['/?owner=group%3Adefault%2Fgrowth'],
+    });
+    await screen.findByText('DailyStreams');
+    expect(screen.getByLabelText('Owner')).toHaveValue('group:default/growth');
+    expect(api.listPipelines).toHaveBeenCalledWith(
+      expect.objectContaining({ owner: 'group:default/growth' }),
     );
   });
 
