@@ -70,6 +70,13 @@ const BATCH_CONCURRENCY = Number(
 );
 const BATCH_TARGET = 5_000;
 const SINGLE_TARGET = 1_000;
+
+/** The issue sets its targets on PostgreSQL; SQLite's figures are for reference. */
+function targetText(kind: BenchDatabaseKind, rateOf: number, target: number) {
+  return kind === 'postgres'
+    ? `target >= ${rate(target)}: ${verdict(rateOf >= target)}`
+    : `no target on SQLite (${rate(target)} is PostgreSQL's)`;
+}
 const BASELINE_TABLE = 'events_baseline';
 
 /** Commits of the group-commit batcher and the SQL they ran. */
@@ -334,9 +341,7 @@ async function measurePhase(options: {
       events.length
     } in ${seconds(result.elapsed)}) = ${(eventRate / baselineRate).toFixed(
       2,
-    )} x raw batched insert; target >= ${rate(target)}: ${verdict(
-      eventRate >= target,
-    )}`,
+    )} x raw batched insert; ${targetText(options.kind, eventRate, target)}`,
   );
   console.log(
     `  request latency ${formatSummary(summarize(result.latencies))}`,
@@ -482,13 +487,15 @@ function medianFigures(rounds: RoundFigures[]): RoundFigures {
 }
 
 /** The medians over the rounds, with every round's figure. */
-function printMedians(rounds: RoundFigures[], medians: RoundFigures) {
+function printMedians(
+  kind: BenchDatabaseKind,
+  rounds: RoundFigures[],
+  medians: RoundFigures,
+) {
   const line = (what: string, key: keyof RoundFigures, target?: number) => {
     const all = rounds.map(r => rate(r[key])).join(', ');
     const verdictText =
-      target === undefined
-        ? ''
-        : `; target >= ${rate(target)}: ${verdict(medians[key] >= target)}`;
+      target === undefined ? '' : `; ${targetText(kind, medians[key], target)}`;
     console.log(
       `  ${what}: ${rate(medians[key])} (rounds: ${all}) = ${(
         medians[key] / medians.baselineBatchRowsPerSecond
@@ -583,7 +590,7 @@ async function benchDatabase(
       }
       const figures = medianFigures(rounds);
       if (REPEATS > 1) {
-        printMedians(rounds, figures);
+        printMedians(kind, rounds, figures);
       }
 
       const [{ count: stored }] = await knex('events').count({ count: '*' });
