@@ -40,6 +40,10 @@ class FakeCatalogSource implements PipelinesCatalogSource {
     this.datasets.set(item.id, { item, changedAt: this.now });
   }
 
+  deleteDataset(id: string) {
+    this.datasets.delete(id);
+  }
+
   advance(minutes: number) {
     this.now = new Date(this.now.getTime() + minutes * 60_000);
   }
@@ -225,6 +229,33 @@ describe('PipelinesEntityProvider', () => {
     ]);
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringMatching(/^Emitted 2 pipelines and 3 datasets/),
+    );
+  });
+
+  it('makes a full mutation again once an hour has passed since the last, so entities whose rows went away leave', async () => {
+    const provider = await connected();
+    await provider.refresh();
+    // Merged into the dataset it is an alias of: the row goes away.
+    source.deleteDataset('bq/daily_sales');
+
+    source.advance(30);
+    await provider.refresh();
+    source.advance(31);
+    await provider.refresh();
+    // Deltas only add: nothing changed, nothing applied.
+    expect(connection.mutations.map(m => m.type)).toEqual(['full']);
+
+    source.advance(1);
+    await provider.refresh();
+
+    expect(connection.mutations.map(m => m.type)).toEqual(['full', 'full']);
+    expect(names(entitiesOf(connection.mutations[1], 'full'))).toEqual(
+      [
+        pipelineEntityName({ id: 'airflow:prod:extract', name: 'extract' }),
+        pipelineEntityName({ id: 'airflow:prod:aggregate', name: 'aggregate' }),
+        datasetEntityName('pg/orders'),
+        datasetEntityName('bq/raw_orders'),
+      ].sort(),
     );
   });
 

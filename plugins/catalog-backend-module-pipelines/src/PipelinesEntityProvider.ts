@@ -36,6 +36,13 @@ const PROVIDER_NAME = 'tributary-pipelines';
  */
 const CHANGED_SINCE_OVERLAP_MS = 2 * 60 * 1000;
 
+/**
+ * How often a run is a full mutation again, by the backend's clock: deltas
+ * only add, so an entity whose row went away (a dataset merged into the one
+ * it is an alias of) leaves the catalog at the next full one.
+ */
+export const FULL_MUTATION_EVERY_MS = 60 * 60 * 1000;
+
 const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 
 export interface PipelinesEntityProviderOptions {
@@ -63,7 +70,7 @@ interface ServiceMatch {
 /**
  * Emits the pipelines backend's pipelines as `data-pipeline` Components and
  * its datasets as `dataset` APIs: everything in a full mutation on the first
- * run, then deltas of what changed.
+ * run and every FULL_MUTATION_EVERY_MS, deltas of what changed in between.
  *
  * State lives in memory, so with the task scheduled globally on several
  * replicas, each replica's first run is a full mutation and later ones may
@@ -74,6 +81,8 @@ export class PipelinesEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   /** Server time of the last successful run's first read. */
   private cursor?: Date;
+  /** Server time of the last full mutation's first read. */
+  private fullReadAt?: Date;
   /** Hash of each emitted entity by entity ref, to emit only real changes. */
   private readonly emittedHashes = new Map<string, string>();
   /** Every pipeline, so a change of services can re-link unchanged ones. */
@@ -112,7 +121,11 @@ export class PipelinesEntityProvider implements EntityProvider {
       throw new Error(`${PROVIDER_NAME} is not connected to the catalog yet`);
     }
     const serviceMatch = await this.readServiceMatch();
-    if (this.cursor) {
+    if (
+      this.cursor &&
+      this.fullReadAt &&
+      this.cursor.getTime() - this.fullReadAt.getTime() < FULL_MUTATION_EVERY_MS
+    ) {
       await this.applyDelta(connection, serviceMatch, this.cursor);
     } else {
       await this.applyFull(connection, serviceMatch);
@@ -160,6 +173,7 @@ export class PipelinesEntityProvider implements EntityProvider {
     }
     this.serviceMatch = serviceMatch;
     this.cursor = pipelines.readAt;
+    this.fullReadAt = pipelines.readAt;
     this.options.logger.info(
       `Emitted ${pipelines.items.length} pipelines and ${
         datasets.items.length
