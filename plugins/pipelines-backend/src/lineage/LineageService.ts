@@ -183,8 +183,9 @@ export class LineageService {
   }
 
   private async getGraph(): Promise<LineageGraph> {
-    // A reload after an alias merge: answer from the merged graph.
-    await this.reloading;
+    // A reload after an alias merge: answer from the merged graph, or from
+    // the one before if the reload failed (its caller logs why).
+    await this.reloading?.catch(() => undefined);
     if (this.graph) {
       return this.graph;
     }
