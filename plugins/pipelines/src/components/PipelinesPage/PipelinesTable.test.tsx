@@ -53,6 +53,24 @@ function ShowLocation() {
   return <div data-testid="location">{useLocation().search}</div>;
 }
 
+/** The table at `route`, with the URL it keeps shown next to it. */
+function renderWithLocation(
+  api: ReturnType<typeof fakePipelinesApi>,
+  route: string,
+) {
+  return renderInTestApp(
+    <>
+      <PipelinesTable />
+      <ShowLocation />
+    </>,
+    {
+      apis: [[pipelinesApiRef, api], ...otherApis()],
+      mountedRoutes,
+      initialRouteEntries: [route],
+    },
+  );
+}
+
 const LATE = {
   since: '2026-11-30T06:00:00.000Z',
   partitionCount: 2,
@@ -185,17 +203,7 @@ describe('PipelinesTable', () => {
         { source: 'airflow://analytics', count: 4 },
       ],
     });
-    await renderInTestApp(
-      <>
-        <PipelinesTable />
-        <ShowLocation />
-      </>,
-      {
-        apis: [[pipelinesApiRef, api], ...otherApis()],
-        mountedRoutes,
-        initialRouteEntries: ['/?state=failed&q=daily'],
-      },
-    );
+    await renderWithLocation(api, '/?state=failed&q=daily');
     await screen.findByText('DailyStreams');
     expect(api.listPipelines).toHaveBeenCalledWith(
       expect.objectContaining({ state: 'failed', search: 'daily' }),
@@ -235,17 +243,7 @@ describe('PipelinesTable', () => {
 
   it('filters by an owner typed in, trimmed, keeps it in the URL and starts at the first page', async () => {
     const api = fakePipelinesApi([examplePipeline('DailyStreams')]);
-    await renderInTestApp(
-      <>
-        <PipelinesTable />
-        <ShowLocation />
-      </>,
-      {
-        apis: [[pipelinesApiRef, api], ...otherApis()],
-        mountedRoutes,
-        initialRouteEntries: ['/?page=2'],
-      },
-    );
+    await renderWithLocation(api, '/?page=2');
     await screen.findByText('Owner', { selector: 'label' });
 
     await userEvent.type(
@@ -316,17 +314,7 @@ describe('PipelinesTable', () => {
         }),
       ),
     );
-    await renderInTestApp(
-      <>
-        <PipelinesTable />
-        <ShowLocation />
-      </>,
-      {
-        apis: [[pipelinesApiRef, api], ...otherApis()],
-        mountedRoutes,
-        initialRouteEntries: ['/?page=1'],
-      },
-    );
+    await renderWithLocation(api, '/?page=1');
     expect(await screen.findByText('Task50')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('checkbox', { name: 'Late only' }));
