@@ -41,7 +41,7 @@ const CHANGED_SINCE_OVERLAP_MS = 2 * 60 * 1000;
  * only add, so an entity whose row went away (a dataset merged into the one
  * it is an alias of) leaves the catalog at the next full one.
  */
-export const FULL_MUTATION_EVERY_MS = 60 * 60 * 1000;
+const FULL_MUTATION_EVERY_MS = 60 * 60 * 1000;
 
 const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 
