@@ -2,6 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { OwnerHealth } from '@tributary/plugin-pipelines-common';
 import { Knex } from 'knex';
 import { optionalDate, toDate } from './dbTime';
+import { isPostgres, rawRows } from './rawQuery';
 
 /** What monitoring keeps about a pipeline between evaluations. */
 export interface PipelineHealth {
@@ -131,7 +132,7 @@ export class DatabaseMonitoringStore {
    * runs are aggregated by the database instead of read one by one.
    */
   async listRunSummaries(since: Date): Promise<Map<string, RunSummary>> {
-    const pg = this.db.client.config.client === 'pg';
+    const pg = isPostgres(this.db);
     const epochMillis = (column: string) =>
       pg ? `(floor(extract(epoch from ${column}) * 1000))::bigint` : column;
     const succeededList = pg
@@ -139,7 +140,8 @@ export class DatabaseMonitoringStore {
           'w.partition_time',
         )} end)::text, ',')`
       : `group_concat(distinct (case when w.state = 'succeeded' then w.partition_time end))`;
-    const { rows } = await this.rawRows(
+    const rows = await rawRows(
+      this.db,
       `with w as (
          select pipeline_id, partition_time, sort_time, state from runs where sort_time >= ?
        ),
@@ -174,15 +176,6 @@ export class DatabaseMonitoringStore {
     return summaries;
   }
 
-  private async rawRows(
-    sql: string,
-    bindings: unknown[],
-  ): Promise<{ rows: any[] }> {
-    const result = await this.db.raw(sql, bindings as any);
-    // PostgreSQL answers a result object, SQLite the rows.
-    return { rows: Array.isArray(result) ? result : result.rows };
-  }
-
   /**
    * Writes changed health, stamping rows as changed for their readers. The
    * first evaluation after an upgrade changes every pipeline: one statement
@@ -193,7 +186,7 @@ export class DatabaseMonitoringStore {
   ): Promise<void> {
     if (changes.length === 0) return;
     const now = new Date();
-    const pg = this.db.client.config.client === 'pg';
+    const pg = isPostgres(this.db);
     // PostgreSQL types a VALUES column from its values: cast the parameters.
     const valuesRow = pg
       ? '(?::text, ?::text, ?::timestamptz, ?::integer, ?::timestamptz, ?::integer)'

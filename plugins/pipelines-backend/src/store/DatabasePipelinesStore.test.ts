@@ -925,6 +925,30 @@ describe.each(ids)('DatabasePipelinesStore writes on %s', databaseId => {
     ]);
   });
 
+  it('flushes a touch held for a dataset that became an alias meanwhile to the dataset it names', async () => {
+    const { store } = await createStore();
+    const seenAt = (day: number) => ({
+      id: 'bigquery/acme.users',
+      namespace: 'bigquery',
+      name: 'acme.users',
+      seenAt: new Date(Date.UTC(2026, 9, day)),
+    });
+    await store.applyWrites({ ...emptyStoreWrites(), datasets: [seenAt(1)] });
+    // Seen again, nothing else changed: a touch, held.
+    await store.applyWrites(
+      { ...emptyStoreWrites(), datasets: [seenAt(5)] },
+      { deferTouches: true },
+    );
+    expect(store.deferredTouchCount).toBe(1);
+
+    await store.applyWrites(writesOf(publishedWithAlias()));
+    await store.flushDeferredTouches();
+
+    expect(
+      (await store.listDatasets({ offset: 0, limit: 10 })).items.map(d => d.id),
+    ).toEqual(['warehouse/mart.users']);
+  });
+
   it('answers the quality results of an alias from its dataset', async () => {
     const { store } = await createStore();
     await store.applyWrites(writesOf(publishedWithAlias()));

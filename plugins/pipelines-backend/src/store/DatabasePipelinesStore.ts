@@ -54,6 +54,7 @@ import { DbTime, optionalIso, toDate, toIsoTimestamp } from './dbTime';
 import { emptyStoreWrites, StoreWrites } from './StoreWrites';
 import { mergeStoreWrites, rowKeys } from './mergeWrites';
 import { UnchangedRowsFilter } from './UnchangedRowsFilter';
+import { isPostgres, rawRows } from './rawQuery';
 import { lineageKey } from '../lineage/lineageKeys';
 
 const migrationsDir = resolvePackagePath(
@@ -766,10 +767,12 @@ export class DatabasePipelinesStore implements PipelinesStore {
   private async writeAll(unmerged: StoreWrites, deferTouches: boolean) {
     const writes = mergeStoreWrites(unmerged);
     // An id this replica did not know as an alias may hold rows from before.
-    const newAliases = writes.datasetAliases.some(
-      alias =>
-        alias.aliasId !== alias.datasetId && !this.aliases.has(alias.aliasId),
-    );
+    const newAliasIds = writes.datasetAliases
+      .filter(
+        alias =>
+          alias.aliasId !== alias.datasetId && !this.aliases.has(alias.aliasId),
+      )
+      .map(alias => alias.aliasId);
     await this.resolveDatasetAliases(writes);
     const now = new Date();
     const { toWrite, touches, touchCount, committed } = this.filterUnchanged(
@@ -823,10 +826,10 @@ export class DatabasePipelinesStore implements PipelinesStore {
     for (const alias of writes.datasetAliases) {
       this.aliases.set(alias.aliasId, alias.datasetId);
     }
-    if (newAliases) {
-      // Not part of the commit: a failure here leaves the rows for the
-      // periodic merge, which retries and logs.
-      await this.mergeAliasedDatasets().catch(() => 0);
+    if (newAliasIds.length > 0) {
+      // Only these: the periodic merge sees to all of them. Not part of the
+      // commit: a failure here leaves the rows for that merge, which logs.
+      await this.mergeAliasedDatasets(newAliasIds).catch(() => 0);
     }
     if (deferredCount > 0) {
       this.touches.add(
@@ -1342,7 +1345,8 @@ export class DatabasePipelinesStore implements PipelinesStore {
     // run of a pipeline with years of them (with fewer partitions than
     // asked for, from its oldest run). Of a partition's runs, the attempt
     // that ran last, as the pipeline tab's run grid picks it.
-    const result = await this.db.raw(
+    const rows = await rawRows(
+      this.db,
       `with bounds as (
          select p.id as pipeline_id,
            coalesce(
@@ -1373,8 +1377,6 @@ export class DatabasePipelinesStore implements PipelinesStore {
        select * from ranked where position <= ? order by pipeline_id, position`,
       [count - 1, this.idListParameter(pipelineIds), count],
     );
-    // PostgreSQL answers a result object, SQLite the rows.
-    const rows: any[] = Array.isArray(result) ? result : result.rows;
     const byPipeline = new Map<string, RecentRun[]>();
     for (const row of rows) {
       const list = byPipeline.get(row.pipeline_id) ?? [];
@@ -1616,18 +1618,25 @@ export class DatabasePipelinesStore implements PipelinesStore {
     }));
   }
 
-  async listDatasetAliasIds(): Promise<string[]> {
-    const rows: Array<{ alias_id: string }> = await this.db('dataset_aliases')
+  /** Ids that name another dataset, and the dataset they name. */
+  private async readAliases(
+    aliasIds?: string[],
+  ): Promise<Array<{ alias_id: string; dataset_id: string }>> {
+    const query = this.db('dataset_aliases')
       .whereRaw('alias_id <> dataset_id')
-      .select('alias_id');
-    return rows.map(row => row.alias_id);
+      .select('alias_id', 'dataset_id');
+    if (aliasIds) {
+      query.whereIn('alias_id', aliasIds);
+    }
+    return query;
   }
 
-  async mergeAliasedDatasets(): Promise<number> {
-    const aliases: Array<{ alias_id: string; dataset_id: string }> =
-      await this.db('dataset_aliases')
-        .whereRaw('alias_id <> dataset_id')
-        .select('alias_id', 'dataset_id');
+  async listDatasetAliasIds(): Promise<string[]> {
+    return (await this.readAliases()).map(row => row.alias_id);
+  }
+
+  async mergeAliasedDatasets(aliasIds?: string[]): Promise<number> {
+    const aliases = await this.readAliases(aliasIds);
     if (aliases.length === 0) {
       return 0;
     }
@@ -1862,7 +1871,7 @@ export class DatabasePipelinesStore implements PipelinesStore {
   }
 
   private get isPostgres(): boolean {
-    return this.db.client.config.client === 'pg';
+    return isPostgres(this.db);
   }
 
   /** `column` is one of a list of ids given as a single parameter. */

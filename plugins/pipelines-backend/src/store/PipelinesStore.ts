@@ -213,9 +213,9 @@ export interface PipelinesStore {
    * Moves what is stored under a dataset id that has since become an alias
    * of another (edges, column lineage, quality) to that dataset, merging it
    * as the upserts merge, and deletes the alias's own dataset row. Answers
-   * how many rows were moved; idempotent.
+   * how many rows were moved; idempotent. All aliases unless given.
    */
-  mergeAliasedDatasets(): Promise<number>;
+  mergeAliasedDatasets(aliasIds?: string[]): Promise<number>;
   getNodeSummaries(
     pipelineIds: string[],
     datasetIds: string[],
